@@ -1,0 +1,74 @@
+"""URL validation (linkding's rules) and normalisation for duplicate detection."""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+import re
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+MAX_URL_LENGTH = 2048
+SCHEMES = ("http", "https", "ftp", "ftps")
+_LABEL = re.compile(r"^(?!-)[a-z0-9\u00a1-\uffff-]{1,63}(?<!-)$", re.IGNORECASE)
+_TLD = re.compile(r"^(?:[a-z\u00a1-\uffff-]{2,63}|xn--[a-z0-9]{1,59})$", re.IGNORECASE)
+
+
+def is_valid_url(url: str) -> bool:
+    """True for an http(s)/ftp(s) URL whose host is a dotted name with a TLD,
+    ``localhost``, or an IP literal."""
+    if not url or len(url) > MAX_URL_LENGTH or any(c.isspace() for c in url):
+        return False
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+        _ = parts.port  # raises on a malformed port
+    except ValueError:
+        return False
+    if parts.scheme.lower() not in SCHEMES or not host or not parts.netloc:
+        return False
+    return _valid_host(host)
+
+
+def _valid_host(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        pass
+    labels = host.rstrip(".").split(".")
+    if len(labels) < 2:
+        return False
+    return all(_LABEL.match(label) for label in labels) and bool(_TLD.match(labels[-1]))
+
+
+def normalize_url(url: str) -> str:
+    """The form two URLs share when they are the same bookmark.
+
+    Lower-case scheme and host, path case kept, trailing slashes of the path dropped,
+    query parameters sorted by key then value, an empty ``?`` or ``#`` dropped;
+    fragment, port and user info kept.
+    """
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    netloc = parts.netloc
+    if "@" in netloc:
+        userinfo, _, hostport = netloc.rpartition("@")
+        netloc = f"{userinfo}@{hostport.lower()}"
+    else:
+        netloc = netloc.lower()
+    path = parts.path.rstrip("/")
+    query = parts.query
+    if query:
+        pairs = parse_qsl(query, keep_blank_values=True)
+        query = urlencode(sorted(pairs))
+    return urlunsplit((parts.scheme.lower(), netloc, path, query, parts.fragment))
+
+
+def url_key(url: str) -> str:
+    """A fixed-size key of the normalised URL, unique per user in the database."""
+    return hashlib.sha256(normalize_url(url).encode("utf-8", "surrogatepass")).hexdigest()

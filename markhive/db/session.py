@@ -1,0 +1,44 @@
+"""The unit of work: one session per request (or command), committed once at the end."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from markhive.db.engine import WRITE_OPTION
+
+
+class Database:
+    """Holds the engine and hands out units of work."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._reader = sessionmaker(bind=engine, expire_on_commit=False, autoflush=False)
+        self._writer = sessionmaker(
+            bind=engine.execution_options(**{WRITE_OPTION: True}),
+            expire_on_commit=False,
+            autoflush=False,
+        )
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @contextmanager
+    def unit(self, *, write: bool = True) -> Iterator[Session]:
+        """A session that commits when the block ends and rolls back on any error."""
+        session = (self._writer if write else self._reader)()
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def dispose(self) -> None:
+        self.engine.dispose()

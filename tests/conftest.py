@@ -1,0 +1,116 @@
+"""Fixtures shared by the whole suite: settings, a migrated database per backend.
+
+Every test that takes ``settings`` (or anything built on it) runs twice: on SQLite
+and on a real PostgreSQL server that the suite starts itself.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from markhive.db.engine import make_engine
+from markhive.db.migrate import migrate
+from markhive.db.models import Base
+from markhive.db.session import Database
+from markhive.settings import Settings
+from tests.pgserver import PostgresServer, find_bin_dir
+
+REQUIRE_POSTGRES = os.environ.get("MARKHIVE_TEST_REQUIRE_POSTGRES") == "1"
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PostgresServer | None]:
+    bin_dir = find_bin_dir()
+    if bin_dir is None:
+        if REQUIRE_POSTGRES:
+            pytest.fail("PostgreSQL is not installed (run `make test`, which installs it)")
+        yield None
+        return
+    server = PostgresServer(bin_dir)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def _worker() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+@pytest.fixture(scope="session")
+def pg_template_url(pg_server: PostgresServer | None) -> str | None:
+    if pg_server is None:
+        return None
+    url = pg_server.create_database(f"markhive_test_{_worker()}")
+    engine = make_engine(url, pool_size=1)
+    migrate(engine)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "markhive.db"
+    engine = make_engine(f"sqlite:///{path}", pool_size=1)
+    migrate(engine)
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(
+    params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
+)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+def _truncate_all(url: str) -> None:
+    engine = make_engine(url, pool_size=1)
+    names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture
+def database_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    if backend == "sqlite":
+        template = request.getfixturevalue("sqlite_template")
+        shutil.copy(template, tmp_path / "markhive.db")
+        return f"sqlite:///{tmp_path / 'markhive.db'}"
+    url = request.getfixturevalue("pg_template_url")
+    if url is None:
+        pytest.skip("PostgreSQL is not installed")
+    _truncate_all(url)
+    return str(url)
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return Settings.from_env(
+        {},
+        data_dir=tmp_path,
+        database_url=database_url,
+        secret_key="test-secret",
+        allow_private_fetch=True,
+        run_worker=False,
+        fetch_timeout=3.0,
+    )
+
+
+@pytest.fixture
+def database(settings: Settings) -> Iterator[Database]:
+    db = Database(make_engine(settings.database_url, pool_size=4))
+    try:
+        yield db
+    finally:
+        db.dispose()
