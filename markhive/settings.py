@@ -29,7 +29,9 @@ def _opt(default: Any, help: str, env: bool = True) -> Any:
 
 @dataclass(frozen=True)
 class Settings:
-    data_dir: Path = _opt(Path("data"), "Directory for the SQLite database, assets, keys and caches.")
+    data_dir: Path = _opt(
+        Path("data"), "Directory for the SQLite database, assets, keys and caches."
+    )
     database_url: str = _opt(
         "", "SQLAlchemy URL of the database; default: SQLite file markhive.db in the data dir."
     )
@@ -47,13 +49,13 @@ class Settings:
     fetch_timeout: float = _opt(5.0, "Seconds allowed for fetching one remote page.")
     fetch_max_bytes: int = _opt(2_000_000, "Largest page body read when fetching metadata.")
     metadata_cache_seconds: int = _opt(86_400, "How long fetched page metadata is reused.")
-    redis_url: str = _opt(
-        "", "Redis URL; when set, Redis carries the job queue and the rate-limit counters."
-    )
+    redis_url: str = _opt("", "Redis URL; when set, Redis carries the background job queue.")
     run_worker: bool = _opt(True, "Run the background-job consumer inside `markhive serve`.")
     workers: int = _opt(1, "Number of server processes `markhive serve` starts.")
     max_body_bytes: int = _opt(64 * 1024 * 1024, "Largest request body accepted (413 above).")
-    default_plan: str = _opt("unlimited", "Plan given to new users: free, plus, premium, unlimited.")
+    default_plan: str = _opt(
+        "unlimited", "Plan given to new users: free, plus, premium, unlimited."
+    )
     plan_keys_plus: int = _opt(3, "API keys allowed on the plus plan.")
     plan_keys_premium: int = _opt(5, "API keys allowed on the premium plan.")
     plan_requests_plus: int = _opt(5_000, "Requests per key per UTC day on the plus plan.")

@@ -114,3 +114,71 @@ def database(settings: Settings) -> Iterator[Database]:
         yield db
     finally:
         db.dispose()
+
+
+# --- the application over HTTP (in-process ASGI client) --------------------------------
+
+from dataclasses import dataclass  # noqa: E402
+
+from fastapi.testclient import TestClient  # noqa: E402
+
+from markhive.app import create_app  # noqa: E402
+from markhive.context import Context, build_context  # noqa: E402
+from markhive.users import service as user_service  # noqa: E402
+
+
+@pytest.fixture
+def ctx(settings: Settings) -> Iterator[Context]:
+    context = build_context(settings)
+    try:
+        yield context
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def app(settings: Settings, ctx: Context):  # type: ignore[no-untyped-def]
+    return create_app(settings, ctx)
+
+
+@pytest.fixture
+def client(app) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
+    with TestClient(app, base_url="http://testserver") as test_client:
+        yield test_client
+
+
+@dataclass
+class Account:
+    id: int
+    username: str
+    key: str  # the secret, lgg_ + 40 hex
+
+    @property
+    def auth(self) -> dict[str, str]:
+        return {"Authorization": f"Token {self.key}"}
+
+
+@pytest.fixture
+def make_account(ctx: Context):  # type: ignore[no-untyped-def]
+    def make(username: str = "alice", plan: str = "unlimited", **profile: object) -> Account:
+        with ctx.db.unit() as session:
+            user = user_service.create_user(
+                session, ctx.settings, username, "password123", plan=plan
+            )
+            user.profile = dict(profile)
+            new = user_service.create_key(session, ctx.settings, user, "test")
+            return Account(id=user.id, username=user.username, key=new.secret)
+
+    return make
+
+
+@pytest.fixture
+def alice(make_account) -> Account:  # type: ignore[no-untyped-def]
+    return make_account("alice")
+
+
+@pytest.fixture
+def api(client: TestClient, alice: Account) -> TestClient:
+    """A client that sends alice's key with every request."""
+    client.headers.update(alice.auth)
+    return client

@@ -62,7 +62,9 @@ class Bookmark(Base):
 
 
 # Every list order, per user and archive state, so a page never sorts the whole table.
-Index("ix_bookmarks_added", Bookmark.user_id, Bookmark.is_archived, Bookmark.date_added, Bookmark.id)
+Index(
+    "ix_bookmarks_added", Bookmark.user_id, Bookmark.is_archived, Bookmark.date_added, Bookmark.id
+)
 Index(
     "ix_bookmarks_modified",
     Bookmark.user_id,
@@ -70,7 +72,9 @@ Index(
     Bookmark.date_modified,
     Bookmark.id,
 )
-Index("ix_bookmarks_title", Bookmark.user_id, Bookmark.is_archived, Bookmark.sort_title, Bookmark.id)
+Index(
+    "ix_bookmarks_title", Bookmark.user_id, Bookmark.is_archived, Bookmark.sort_title, Bookmark.id
+)
 # The /api/v1 orders, which include archived bookmarks.
 Index("ix_bookmarks_user_added", Bookmark.user_id, Bookmark.date_added, Bookmark.id)
 Index("ix_bookmarks_user_title", Bookmark.user_id, Bookmark.sort_title, Bookmark.id)

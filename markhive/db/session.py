@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from markhive.db.engine import WRITE_OPTION
+
+AFTER_COMMIT = "markhive_after_commit"
+
+
+def after_commit(session: Session, action: Callable[[], None]) -> None:
+    """Run ``action`` once the unit of work has committed (never if it rolls back):
+    removing files, enqueuing jobs that must see the committed rows."""
+    session.info.setdefault(AFTER_COMMIT, []).append(action)
 
 
 class Database:
@@ -39,6 +47,8 @@ class Database:
             raise
         finally:
             session.close()
+        for action in session.info.pop(AFTER_COMMIT, []):
+            action()
 
     def dispose(self) -> None:
         self.engine.dispose()

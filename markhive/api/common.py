@@ -1,0 +1,48 @@
+"""Pieces every HTTP front door shares: datetimes on the wire, the request's base URL."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+from starlette.requests import Request
+
+from markhive.settings import Settings
+
+
+def parse_datetime(value: str) -> datetime | None:
+    """ISO 8601 with ``Z`` or an offset, or a date; naive values are UTC. A ``+`` of an
+    offset that arrived as a space (an unencoded query string) is read as ``+``."""
+    text = value.strip()
+    text = re.sub(r"(T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}:?\d{2})$", r"\1+\2", text)
+    if text.endswith(("Z", "z")):
+        text = text[:-1] + "+00:00"
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+def format_datetime(value: datetime | None) -> str | None:
+    """``2026-11-22T12:42:51.902991Z``, or without the fraction when it is zero."""
+    if value is None:
+        return None
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC)
+    text = value.strftime("%Y-%m-%dT%H:%M:%S")
+    if value.microsecond:
+        text += f".{value.microsecond:06d}"
+    return text + "Z"
+
+
+def base_url(request: Request, settings: Settings) -> str:
+    """``scheme://host`` of the request; forwarded headers count only behind a trusted proxy."""
+    scheme = request.url.scheme
+    host = request.headers.get("host") or request.url.netloc
+    if settings.trusted_proxy:
+        scheme = request.headers.get("x-forwarded-proto", scheme).split(",")[0].strip()
+        host = request.headers.get("x-forwarded-host", host).split(",")[0].strip()
+    return f"{scheme}://{host}"

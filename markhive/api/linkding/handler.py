@@ -1,0 +1,63 @@
+"""Running a linkding handler's work: one unit of work, the caller authenticated in it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+
+from markhive.api.auth import Caller, authenticate
+from markhive.context import Context
+from markhive.errors import NotFound
+from markhive.users import service as users
+
+T = TypeVar("T")
+MAX_ID = 2**31 - 1
+
+
+def context(request: Request) -> Context:
+    ctx: Context = request.app.state.ctx
+    return ctx
+
+
+def path_id(request: Request, name: str) -> int:
+    """An id from the path; anything that is not a plain positive integer is 404."""
+    raw = request.path_params[name]
+    if not raw.isdigit() or not 0 < int(raw) <= MAX_ID:
+        raise NotFound("", "Not found.")
+    return int(raw)
+
+
+async def run(request: Request, work: Callable[[Session, Caller], T], *, write: bool = False) -> T:
+    ctx = context(request)
+    header = request.headers.get("authorization")
+
+    def job() -> T:
+        with ctx.db.unit(write=write) as session:
+            caller = authenticate(session, header)
+            result = work(session, caller)
+            touch = users.key_needs_touch(caller.key)
+            if touch and write:
+                users.touch_key(session, caller.key.id)
+        if touch and not write:
+            with ctx.db.unit(write=True) as session:
+                users.touch_key(session, caller.key.id)
+        return result
+
+    return await run_in_threadpool(job)
+
+
+async def run_anonymous(request: Request, work: Callable[[Session, Caller | None], T]) -> T:
+    """Work that anonymous callers may do; a given Authorization header must still be valid."""
+    ctx = context(request)
+    header = request.headers.get("authorization")
+
+    def job() -> T:
+        with ctx.db.unit(write=False) as session:
+            caller = authenticate(session, header) if header is not None else None
+            return work(session, caller)
+
+    return await run_in_threadpool(job)

@@ -1,0 +1,84 @@
+"""create_app(settings): the ASGI application with every front door mounted."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+
+from markhive import __version__
+from markhive.api.linkding import errors as linkding_errors
+from markhive.api.linkding.routes import ROUTES as LINKDING_ROUTES
+from markhive.api.middleware import BodyLimit, CanonicalPath
+from markhive.api.responses import JSON
+from markhive.context import Context, build_context
+from markhive.errors import DomainError
+from markhive.jobs.queue import BackgroundConsumer
+from markhive.settings import Settings
+
+log = logging.getLogger("markhive")
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+async def domain_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, DomainError)
+    return linkding_errors.to_response(exc)
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    if exc.status_code == 405:
+        detail = f'Method "{request.method}" not allowed.'
+    elif exc.status_code == 404:
+        detail = "Not found."
+    else:
+        detail = str(exc.detail)
+    if _is_api(request) or request.url.path == "/health":
+        return JSON({"detail": detail}, status_code=exc.status_code, headers=exc.headers)
+    return PlainTextResponse(detail, status_code=exc.status_code, headers=exc.headers)
+
+
+async def server_error(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return JSON({"detail": "Internal server error."}, status_code=500)
+
+
+def create_app(settings: Settings, context: Context | None = None) -> FastAPI:
+    ctx = context or build_context(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        consumer = BackgroundConsumer(ctx.jobs.huey) if settings.run_worker else None
+        if consumer is not None:
+            consumer.start()
+        try:
+            yield
+        finally:
+            if consumer is not None:
+                consumer.stop()
+            ctx.close()
+
+    app = FastAPI(
+        title="markhive",
+        version=__version__,
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+        lifespan=lifespan,
+    )
+    app.state.ctx = ctx
+    app.router.routes.extend(LINKDING_ROUTES)
+    app.add_exception_handler(DomainError, domain_error)
+    app.add_exception_handler(HTTPException, http_error)
+    app.add_exception_handler(Exception, server_error)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(CanonicalPath)
+    return app

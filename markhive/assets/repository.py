@@ -1,0 +1,37 @@
+"""Every query on assets."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from markhive.assets.models import Asset
+
+
+def get(session: Session, bookmark_id: int, asset_id: int) -> Asset | None:
+    asset = session.get(Asset, asset_id)
+    return asset if asset is not None and asset.bookmark_id == bookmark_id else None
+
+
+def page(session: Session, bookmark_id: int, limit: int, offset: int) -> tuple[list[Asset], int]:
+    where = Asset.bookmark_id == bookmark_id
+    total = session.scalar(select(func.count()).select_from(Asset).where(where))
+    query = select(Asset).where(where).order_by(Asset.id).limit(limit).offset(offset)
+    return list(session.scalars(query)), int(total or 0)
+
+
+def files_of(session: Session, bookmark_id: int) -> list[str]:
+    return [
+        f for f in session.scalars(select(Asset.file).where(Asset.bookmark_id == bookmark_id)) if f
+    ]
+
+
+def add(session: Session, asset: Asset) -> Asset:
+    session.add(asset)
+    session.flush()
+    return asset
+
+
+def remove(session: Session, asset: Asset) -> None:
+    session.delete(asset)
+    session.flush()

@@ -1,0 +1,268 @@
+"""The bookmark list query: filters, search, sort and paging, returning ids and an exact count.
+
+Two plans return the same rows:
+
+- *walk*: follow the index of the wanted order and check each row (``LIMIT`` inside the
+  query), which finds a page fast when matches are common;
+- *drive*: when a required part of the search (a word of three characters or more, a tag,
+  the folder) has few candidates in its index, fetch those, check and sort only them.
+
+On SQLite the plan is chosen by probing each required part's index with a cap; on
+PostgreSQL one query is sent and its planner chooses. Exact counts are cached per owner data
+version (see ``CountCache``).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Hashable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+from sqlalchemy import ARRAY, ColumnElement, Integer, any_, bindparam, func, select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import UnaryExpression
+
+from markhive.bookmarks.derived import fold
+from markhive.search.ast import And, Keyword, Node, Not, Or, Tag, Term, prune
+from markhive.search.candidates import Source, Sources, smallest
+from markhive.search.compiler import BOOKMARKS, Compiler, SearchOptions
+from markhive.search.count_cache import CountCache
+from markhive.search.parser import parse
+from markhive.users.models import User
+
+USERS = User.__table__.c
+Plan = Literal["auto", "walk", "drive"]
+
+# name -> (column, descending); every order ends with id, in the same direction.
+SORTS: dict[str, tuple[ColumnElement[Any], bool]] = {
+    "added_desc": (BOOKMARKS.date_added, True),
+    "added_asc": (BOOKMARKS.date_added, False),
+    "modified_desc": (BOOKMARKS.date_modified, True),
+    "modified_asc": (BOOKMARKS.date_modified, False),
+    "title_asc": (BOOKMARKS.sort_title, False),
+    "title_desc": (BOOKMARKS.sort_title, True),
+    "visit_date_desc": (BOOKMARKS.last_visited_at, True),
+    "visit_count_desc": (BOOKMARKS.visit_count, True),
+    "rating_desc": (BOOKMARKS.rating, True),
+}
+MIN_CAP, MAX_CAP = 10_000, 100_000
+
+
+@dataclass(frozen=True)
+class BundleFilter:
+    """A saved filter (linkding's bundle); tag names as given, compared case-folded."""
+
+    search: str = ""
+    any_tags: tuple[str, ...] | list[str] = ()
+    all_tags: tuple[str, ...] | list[str] = ()
+    excluded_tags: tuple[str, ...] | list[str] = ()
+    # "yes", "no", or anything else (usually "off") for no filter
+    filter_unread: str = "off"
+    filter_shared: str = "off"
+
+    def node(self) -> Node | None:
+        """The bundle's search words and tags as one search tree (None: no condition)."""
+        parts: list[Node] = [
+            Term(fold(word)) for word in self.search.split() if word[:1] not in ("#", "!")
+        ]
+        parts.extend(Tag(fold(name)) for name in self.all_tags)
+        if self.any_tags:
+            parts.append(_any(Tag(fold(name)) for name in self.any_tags))
+        if self.excluded_tags:
+            parts.append(Not(_any(Tag(fold(name)) for name in self.excluded_tags)))
+        if self.filter_unread in ("yes", "no"):
+            unread = Keyword("unread")
+            parts.append(unread if self.filter_unread == "yes" else Not(unread))
+        if not parts:
+            return None
+        return parts[0] if len(parts) == 1 else And(tuple(parts))
+
+
+@dataclass
+class ListQuery:
+    owner_ids: list[int]
+    archived: bool | None = False
+    search: str = ""
+    lax_tags: bool = False
+    keyword_substring: bool = False
+    unread: bool | None = None
+    shared: bool | None = None
+    favorite: bool | None = None
+    folder_id: int | None = None
+    folder_filter: bool = False
+    added_since: datetime | None = None
+    modified_since: datetime | None = None
+    bundle: BundleFilter | None = None
+    sort: str = "added_desc"
+    limit: int = 100
+    offset: int = 0
+
+
+@dataclass(frozen=True)
+class Page:
+    ids: list[int]
+    count: int
+    plan: Literal["none", "walk", "drive"]
+
+
+def list_ids(session: Session, q: ListQuery, count_cache: CountCache) -> tuple[list[int], int]:
+    """The ids of one page, in order, and the exact number of matching bookmarks."""
+    page = list_page(session, q, count_cache)
+    return page.ids, page.count
+
+
+def list_page(session: Session, q: ListQuery, count_cache: CountCache, plan: Plan = "auto") -> Page:
+    """``list_ids`` with the plan used; ``plan`` forces one (a forced drive needs a source)."""
+    if q.sort not in SORTS:
+        raise ValueError(f"unknown sort: {q.sort}")
+    node = parse(q.search)
+    if node is None or not q.owner_ids:
+        return Page([], 0, "none")
+    node = prune(node)
+    dialect = session.get_bind().dialect.name
+    owners = sorted(set(q.owner_ids))
+    compiler = Compiler(dialect, owners, SearchOptions(q.lax_tags, q.keyword_substring))
+    bundle_node = q.bundle.node() if q.bundle else None
+    conditions = [*_filters(q, owners), compiler.compile(node)]
+    if bundle_node is not None:
+        conditions.append(Compiler(dialect, owners).compile(bundle_node))
+
+    # Read the versions before counting: a write in between can only make the entry stale
+    # for a version nobody asks for any more.
+    key = _count_key(session, q, owners, node, bundle_node)
+    count = count_cache.get(key)
+    sources = _sources(q, owners, compiler, node, bundle_node)
+    candidates: set[int] | None = None
+    if sources and (plan == "drive" or (plan == "auto" and dialect == "sqlite")):
+        cap = None if plan == "drive" else _cap(session, q)
+        candidates = smallest(session, sources, cap)
+
+    if candidates is not None:
+        ids = _drive(session, dialect, candidates, conditions, _order(q.sort, dialect))
+        count_cache.put(key, len(ids))
+        return Page(ids[q.offset : q.offset + q.limit], len(ids), "drive")
+
+    statement = select(BOOKMARKS.id).where(*conditions).order_by(*_order(q.sort, dialect))
+    ids = list(session.execute(statement.limit(q.limit).offset(q.offset)).scalars())
+    if count is None:
+        if len(ids) < q.limit and (ids or q.offset == 0):
+            count = q.offset + len(ids)  # the page ended early: nothing to count
+        else:
+            counting = select(func.count()).select_from(BOOKMARKS.id.table).where(*conditions)
+            count = int(session.execute(counting).scalar_one())
+        count_cache.put(key, count)
+    return Page(ids, count, "walk")
+
+
+def _any(nodes: Any) -> Node:
+    items = tuple(nodes)
+    return items[0] if len(items) == 1 else Or(items)
+
+
+def _filters(q: ListQuery, owners: list[int]) -> list[ColumnElement[bool]]:
+    c = BOOKMARKS
+    conditions: list[ColumnElement[bool]] = [
+        c.user_id == owners[0] if len(owners) == 1 else c.user_id.in_(owners)
+    ]
+    if q.archived is not None:
+        conditions.append(c.is_archived == q.archived)
+    for column, wanted in ((c.unread, q.unread), (c.shared, q.shared), (c.is_favorite, q.favorite)):
+        if wanted is not None:
+            conditions.append(column == wanted)
+    if q.bundle and q.bundle.filter_shared in ("yes", "no"):
+        conditions.append(c.shared == (q.bundle.filter_shared == "yes"))
+    if q.folder_filter:
+        conditions.append(
+            c.folder_id.is_(None) if q.folder_id is None else c.folder_id == q.folder_id
+        )
+    if q.added_since is not None:
+        conditions.append(c.date_added > q.added_since)
+    if q.modified_since is not None:
+        conditions.append(c.date_modified > q.modified_since)
+    return conditions
+
+
+def _sources(
+    q: ListQuery, owners: list[int], compiler: Compiler, node: Node, bundle: Node | None
+) -> list[Source]:
+    sources = Sources(compiler).conjuncts(node)
+    if bundle is not None:
+        sources += Sources(Compiler(compiler.dialect, owners)).conjuncts(bundle)
+    if q.folder_filter:
+        in_folder = (
+            BOOKMARKS.folder_id == q.folder_id
+            if q.folder_id is not None
+            else BOOKMARKS.folder_id.is_(None) & BOOKMARKS.user_id.in_(owners)
+        )
+        sources.append([select(BOOKMARKS.id).where(in_folder)])
+    return sources
+
+
+def _cap(session: Session, q: ListQuery) -> int:
+    """Drive when candidates are fewer than about sqrt(rows wanted * rows in the table).
+
+    Walking finds (offset + limit) matches after about (offset + limit) * rows / matches
+    rows; driving reads each candidate once. The highest id stands in for the row count.
+    """
+    highest = session.execute(select(func.max(BOOKMARKS.id))).scalar() or 0
+    estimate = math.isqrt(max(q.offset + q.limit, 1) * int(highest))
+    return min(max(estimate, MIN_CAP), MAX_CAP)
+
+
+def _drive(
+    session: Session,
+    dialect: str,
+    candidates: set[int],
+    conditions: list[ColumnElement[bool]],
+    order: list[UnaryExpression[Any]],
+) -> list[int]:
+    """Every matching candidate's id, sorted."""
+    if not candidates:
+        return []
+    ids = sorted(candidates)
+    if dialect == "postgresql":
+        among = BOOKMARKS.id == any_(bindparam("candidates", ids, type_=ARRAY(Integer)))
+    else:
+        listed = func.json_each(json.dumps(ids)).table_valued("value")
+        among = BOOKMARKS.id.in_(select(listed.c.value))
+    statement = select(BOOKMARKS.id).where(among, *conditions).order_by(*order)
+    return list(session.execute(statement).scalars())
+
+
+def _order(sort: str, dialect: str) -> list[UnaryExpression[Any]]:
+    column, descending = SORTS[sort]
+    if not descending:
+        return [column.asc(), BOOKMARKS.id.asc()]
+    first = column.desc()
+    if sort == "visit_date_desc" and dialect == "postgresql":
+        first = first.nulls_last()  # SQLite puts NULLs last in a descending order already
+    return [first, BOOKMARKS.id.desc()]
+
+
+def _count_key(
+    session: Session, q: ListQuery, owners: list[int], node: Node, bundle: Node | None
+) -> Hashable:
+    versions = tuple(
+        session.execute(
+            select(USERS.id, USERS.data_version).where(USERS.id.in_(owners)).order_by(USERS.id)
+        ).tuples()
+    )
+    return (
+        versions,
+        node,
+        q.archived,
+        q.lax_tags,
+        q.keyword_substring,
+        q.unread,
+        q.shared,
+        q.favorite,
+        q.folder_filter,
+        q.folder_id,
+        q.added_since,
+        q.modified_since,
+        bundle,
+        q.bundle.filter_shared if q.bundle and q.bundle.filter_shared in ("yes", "no") else "",
+    )

@@ -1,0 +1,94 @@
+"""Every query on tags and the bookmark-tag links."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from markhive.tags.models import BookmarkTag, Tag
+
+CHUNK = 5000  # bound parameters per IN list, well under every backend's limit
+
+
+def by_folded(session: Session, user_id: int, folded: Sequence[str]) -> dict[str, Tag]:
+    if not folded:
+        return {}
+    query = select(Tag).where(Tag.user_id == user_id, Tag.name_folded.in_(list(folded)))
+    return {tag.name_folded: tag for tag in session.scalars(query)}
+
+
+def insert_missing(session: Session, user_id: int, names: dict[str, str], when: datetime) -> None:
+    """Create the tags named (folded name -> spelling), skipping any that exist already,
+    including ones a concurrent request has just created."""
+    if not names:
+        return
+    rows = [
+        {"user_id": user_id, "name": name, "name_folded": folded, "date_added": when}
+        for folded, name in names.items()
+    ]
+    dialect = session.get_bind().dialect.name
+    maker = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = (
+        maker(Tag).values(rows).on_conflict_do_nothing(index_elements=["user_id", "name_folded"])
+    )
+    session.execute(statement)
+
+
+def get(session: Session, user_id: int, tag_id: int) -> Tag | None:
+    tag = session.get(Tag, tag_id)
+    return tag if tag is not None and tag.user_id == user_id else None
+
+
+def page(session: Session, user_id: int, limit: int, offset: int) -> tuple[list[Tag], int]:
+    total = session.scalar(select(func.count()).select_from(Tag).where(Tag.user_id == user_id))
+    query = select(Tag).where(Tag.user_id == user_id).order_by(Tag.id).limit(limit).offset(offset)
+    return list(session.scalars(query)), int(total or 0)
+
+
+def delete_tag(session: Session, tag: Tag) -> None:
+    session.execute(delete(BookmarkTag).where(BookmarkTag.tag_id == tag.id))
+    session.delete(tag)
+
+
+def names_for(session: Session, bookmark_ids: Iterable[int]) -> dict[int, list[str]]:
+    """Tag names of each bookmark, sorted by code point."""
+    ids = list(bookmark_ids)
+    result: dict[int, list[str]] = defaultdict(list)
+    for start in range(0, len(ids), CHUNK):
+        query = (
+            select(BookmarkTag.bookmark_id, Tag.name)
+            .join(Tag, Tag.id == BookmarkTag.tag_id)
+            .where(BookmarkTag.bookmark_id.in_(ids[start : start + CHUNK]))
+        )
+        for bookmark_id, name in session.execute(query):
+            result[bookmark_id].append(name)
+    for names in result.values():
+        names.sort()
+    return result
+
+
+def tag_ids_of(session: Session, bookmark_id: int) -> set[int]:
+    query = select(BookmarkTag.tag_id).where(BookmarkTag.bookmark_id == bookmark_id)
+    return set(session.scalars(query))
+
+
+def link(session: Session, bookmark_id: int, tag_ids: Iterable[int]) -> None:
+    rows = [{"bookmark_id": bookmark_id, "tag_id": tag_id} for tag_id in tag_ids]
+    if rows:
+        session.execute(insert(BookmarkTag), rows)
+
+
+def unlink(session: Session, bookmark_id: int, tag_ids: Iterable[int]) -> None:
+    ids = list(tag_ids)
+    if ids:
+        session.execute(
+            delete(BookmarkTag).where(
+                BookmarkTag.bookmark_id == bookmark_id, BookmarkTag.tag_id.in_(ids)
+            )
+        )

@@ -1,0 +1,78 @@
+"""Every query on users, API keys and request counters."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from markhive.users.models import ApiKey, User
+
+
+def get(session: Session, user_id: int) -> User | None:
+    return session.get(User, user_id)
+
+
+def by_username(session: Session, username: str) -> User | None:
+    return session.scalar(select(User).where(User.username_folded == username.casefold()))
+
+
+def count(session: Session) -> int:
+    return int(session.scalar(select(func.count()).select_from(User)) or 0)
+
+
+def count_admins(session: Session) -> int:
+    query = select(func.count()).select_from(User).where(User.is_admin.is_(True))
+    return int(session.scalar(query) or 0)
+
+
+def add(session: Session, user: User) -> User:
+    session.add(user)
+    session.flush()
+    return user
+
+
+def all_users(session: Session) -> list[User]:
+    return list(session.scalars(select(User).order_by(User.id)))
+
+
+def bump_data_version(session: Session, user_id: int) -> None:
+    """Mark that the user's bookmarks changed: cached search counts become stale."""
+    session.execute(
+        update(User).where(User.id == user_id).values(data_version=User.data_version + 1)
+    )
+
+
+def data_version(session: Session, user_id: int) -> int:
+    return int(session.scalar(select(User.data_version).where(User.id == user_id)) or 0)
+
+
+def key_by_hash(session: Session, secret_hash: str) -> ApiKey | None:
+    return session.scalar(select(ApiKey).where(ApiKey.secret_hash == secret_hash))
+
+
+def add_key(session: Session, key: ApiKey) -> ApiKey:
+    session.add(key)
+    session.flush()
+    return key
+
+
+def active_keys(session: Session, user_id: int) -> list[ApiKey]:
+    query = (
+        select(ApiKey)
+        .where(ApiKey.user_id == user_id, ApiKey.revoked_at.is_(None))
+        .order_by(ApiKey.id)
+    )
+    return list(session.scalars(query))
+
+
+def keys(session: Session, user_id: int | None = None) -> list[ApiKey]:
+    query = select(ApiKey).order_by(ApiKey.id)
+    if user_id is not None:
+        query = query.where(ApiKey.user_id == user_id)
+    return list(session.scalars(query))
+
+
+def touch_key(session: Session, key_id: int, when: datetime) -> None:
+    session.execute(update(ApiKey).where(ApiKey.id == key_id).values(last_used_at=when))

@@ -1,0 +1,154 @@
+"""Users, passwords and API keys: the rules every front door shares."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy.orm import Session
+
+from markhive.db.base import utcnow
+from markhive.errors import AuthFailed, Conflict, Forbidden, Invalid, NotFound
+from markhive.settings import PLANS, Settings
+from markhive.users import repository
+from markhive.users.models import ApiKey, User
+from markhive.users.passwords import check_password, hash_password
+
+KEY_PREFIX = "lgg_"
+_USERNAME = re.compile(r"^[\w.@+-]{1,150}$")
+_HEX40 = re.compile(r"^[0-9a-f]{40}$")
+LAST_USED_RESOLUTION = timedelta(seconds=60)
+
+
+def create_user(
+    session: Session,
+    settings: Settings,
+    username: str,
+    password: str | None = None,
+    *,
+    is_admin: bool = False,
+    plan: str | None = None,
+    email: str = "",
+) -> User:
+    username = username.strip()
+    if not _USERNAME.match(username):
+        raise Invalid.one(
+            "username", "Enter a valid username: letters, digits and @/./+/-/_ only, at most 150."
+        )
+    plan = plan or settings.default_plan
+    check_plan(plan)
+    if repository.by_username(session, username) is not None:
+        raise Conflict(f"A user named {username!r} already exists.", field="username")
+    user = User(
+        username=username,
+        username_folded=username.casefold(),
+        email=email,
+        password_hash=hash_password(password) if password else "",
+        is_admin=is_admin,
+        is_active=True,
+        plan=plan,
+        profile={},
+        data_version=0,
+        created_at=utcnow(),
+    )
+    return repository.add(session, user)
+
+
+def check_plan(plan: str) -> None:
+    if plan not in PLANS:
+        raise Invalid.one("plan", f"Unknown plan {plan!r}; choose one of {', '.join(PLANS)}.")
+
+
+def get_user(session: Session, username: str) -> User:
+    user = repository.by_username(session, username)
+    if user is None:
+        raise NotFound("User", f"No user named {username!r}.")
+    return user
+
+
+def set_plan(session: Session, username: str, plan: str) -> User:
+    check_plan(plan)
+    user = get_user(session, username)
+    user.plan = plan
+    return user
+
+
+def set_password(user: User, password: str) -> None:
+    if len(password) < 8:
+        raise Invalid.one("password", "The password must be at least 8 characters long.")
+    user.password_hash = hash_password(password)
+
+
+def authenticate_password(session: Session, username: str, password: str) -> User | None:
+    user = repository.by_username(session, username)
+    if user is None or not user.is_active or not check_password(user.password_hash, password):
+        return None
+    return user
+
+
+def _hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class NewKey:
+    key: ApiKey
+    secret: str  # shown once: lgg_ + 40 hex
+
+
+def create_key(session: Session, settings: Settings, user: User, name: str = "") -> NewKey:
+    limit = settings.plan_key_limit(user.plan)
+    if limit is not None and len(repository.active_keys(session, user.id)) >= limit:
+        raise Forbidden(
+            f"The {user.plan} plan allows {limit} API key{'s' if limit != 1 else ''}; "
+            "revoke one or change the plan."
+        )
+    raw = secrets.token_hex(20)
+    key = ApiKey(
+        user_id=user.id,
+        name=name.strip()[:100],
+        secret_hash=_hash_secret(raw),
+        prefix=raw[:8],
+        created_at=utcnow(),
+    )
+    repository.add_key(session, key)
+    return NewKey(key=key, secret=KEY_PREFIX + raw)
+
+
+def revoke_key(session: Session, key_id: int, user_id: int | None = None) -> ApiKey:
+    key = session.get(ApiKey, key_id)
+    if key is None or (user_id is not None and key.user_id != user_id):
+        raise NotFound("ApiKey", f"No API key with id {key_id}.")
+    if key.revoked_at is None:
+        key.revoked_at = utcnow()
+    return key
+
+
+def authenticate_key(session: Session, secret: str) -> tuple[ApiKey, User]:
+    """The key and its user for a secret given with or without the ``lgg_`` prefix.
+
+    Raises AuthFailed("invalid") for an unknown or revoked key and
+    AuthFailed("inactive") for a deactivated user.
+    """
+    raw = secret[len(KEY_PREFIX) :] if secret.startswith(KEY_PREFIX) else secret
+    if not _HEX40.match(raw):
+        raise AuthFailed("invalid")
+    key = repository.key_by_hash(session, _hash_secret(raw))
+    if key is None or key.revoked_at is not None:
+        raise AuthFailed("invalid")
+    user = repository.get(session, key.user_id)
+    if user is None or not user.is_active:
+        raise AuthFailed("inactive")
+    return key, user
+
+
+def key_needs_touch(key: ApiKey) -> bool:
+    """Whether ``last_used_at`` is stale enough to be written again (at most once a minute)."""
+    return key.last_used_at is None or utcnow() - key.last_used_at >= LAST_USED_RESOLUTION
+
+
+def touch_key(session: Session, key_id: int) -> None:
+    repository.touch_key(session, key_id, utcnow())

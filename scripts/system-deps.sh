@@ -1,0 +1,23 @@
+#!/bin/sh
+# Installs the system packages the test suite needs (PostgreSQL server with pg_trgm)
+# when they are missing. Needs root for apt-get; otherwise says what to install.
+set -eu
+
+have_postgres() {
+    ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1
+}
+
+missing=""
+have_postgres || missing="$missing postgresql postgresql-contrib"
+
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+    echo "markhive tests need:$missing (install them with your package manager)" >&2
+    exit 1
+fi
+echo "installing:$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null
