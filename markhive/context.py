@@ -31,10 +31,10 @@ class Context:
 
 
 def build_context(settings: Settings) -> Context:
-    from markhive.search.count_cache import CountCache
     from markhive.fetch.service import MetadataService
     from markhive.jobs.queue import make_huey
     from markhive.jobs.tasks import Jobs
+    from markhive.search.count_cache import CountCache
 
     settings.ensure_data_dir()
     db = Database(make_engine(settings.database_url))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 
 class DomainError(Exception):
     """Base of every error a service raises on purpose."""
@@ -22,9 +24,9 @@ class NotFound(DomainError):
 class Invalid(DomainError):
     """Input failed validation. ``fields`` maps a field name to its messages."""
 
-    def __init__(self, fields: dict[str, list[str] | dict[str, list[str]]]) -> None:
+    def __init__(self, fields: Mapping[str, list[str] | dict[str, list[str]]]) -> None:
         super().__init__("; ".join(f"{k}: {v}" for k, v in fields.items()))
-        self.fields = fields
+        self.fields = dict(fields)
 
     @classmethod
     def one(cls, field: str, message: str) -> Invalid:

@@ -106,4 +106,9 @@ class AssetService:
     def forget_files(self, session: Session, bookmark: Bookmark) -> None:
         """Remove the bookmark's asset files once its deletion has committed."""
         names = repository.files_of(session, bookmark.id)
-        after_commit(session, lambda: [self.storage.remove(n) for n in names])
+
+        def remove_files() -> None:
+            for name in names:
+                self.storage.remove(name)
+
+        after_commit(session, remove_files)

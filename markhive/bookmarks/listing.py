@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
@@ -28,7 +28,7 @@ from sqlalchemy.sql.elements import UnaryExpression
 from markhive.bookmarks.derived import fold
 from markhive.search.ast import And, Keyword, Node, Not, Or, Tag, Term, prune
 from markhive.search.candidates import Source, Sources, smallest
-from markhive.search.compiler import BOOKMARKS, Compiler, SearchOptions
+from markhive.search.compiler import BOOKMARKS, Compiler, SearchOptions, unindexed
 from markhive.search.count_cache import CountCache
 from markhive.search.parser import parse
 from markhive.users.models import User
@@ -126,7 +126,7 @@ def list_page(session: Session, q: ListQuery, count_cache: CountCache, plan: Pla
     owners = sorted(set(q.owner_ids))
     compiler = Compiler(dialect, owners, SearchOptions(q.lax_tags, q.keyword_substring))
     bundle_node = q.bundle.node() if q.bundle else None
-    conditions = [*_filters(q, owners), compiler.compile(node)]
+    conditions = [compiler.compile(node)]
     if bundle_node is not None:
         conditions.append(Compiler(dialect, owners).compile(bundle_node))
 
@@ -141,10 +141,12 @@ def list_page(session: Session, q: ListQuery, count_cache: CountCache, plan: Pla
         candidates = smallest(session, sources, cap)
 
     if candidates is not None:
+        conditions += _filters(q, owners, unindexed)
         ids = _drive(session, dialect, candidates, conditions, _order(q.sort, dialect))
         count_cache.put(key, len(ids))
         return Page(ids[q.offset : q.offset + q.limit], len(ids), "drive")
 
+    conditions += _filters(q, owners)
     statement = select(BOOKMARKS.id).where(*conditions).order_by(*_order(q.sort, dialect))
     ids = list(session.execute(statement.limit(q.limit).offset(q.offset)).scalars())
     if count is None:
@@ -162,26 +164,29 @@ def _any(nodes: Any) -> Node:
     return items[0] if len(items) == 1 else Or(items)
 
 
-def _filters(q: ListQuery, owners: list[int]) -> list[ColumnElement[bool]]:
+def _filters(
+    q: ListQuery, owners: list[int], wrap: Callable[[Any], Any] = lambda column: column
+) -> list[ColumnElement[bool]]:
+    """The conditions besides the search; ``wrap`` is applied to every column."""
     c = BOOKMARKS
+    user = wrap(c.user_id)
     conditions: list[ColumnElement[bool]] = [
-        c.user_id == owners[0] if len(owners) == 1 else c.user_id.in_(owners)
+        user == owners[0] if len(owners) == 1 else user.in_(owners)
     ]
     if q.archived is not None:
-        conditions.append(c.is_archived == q.archived)
+        conditions.append(wrap(c.is_archived) == q.archived)
+    if q.bundle and q.bundle.filter_shared in ("yes", "no"):
+        conditions.append(wrap(c.shared) == (q.bundle.filter_shared == "yes"))
     for column, wanted in ((c.unread, q.unread), (c.shared, q.shared), (c.is_favorite, q.favorite)):
         if wanted is not None:
-            conditions.append(column == wanted)
-    if q.bundle and q.bundle.filter_shared in ("yes", "no"):
-        conditions.append(c.shared == (q.bundle.filter_shared == "yes"))
+            conditions.append(wrap(column) == wanted)
     if q.folder_filter:
-        conditions.append(
-            c.folder_id.is_(None) if q.folder_id is None else c.folder_id == q.folder_id
-        )
+        folder = wrap(c.folder_id)
+        conditions.append(folder.is_(None) if q.folder_id is None else folder == q.folder_id)
     if q.added_since is not None:
-        conditions.append(c.date_added > q.added_since)
+        conditions.append(wrap(c.date_added) > q.added_since)
     if q.modified_since is not None:
-        conditions.append(c.date_modified > q.modified_since)
+        conditions.append(wrap(c.date_modified) > q.modified_since)
     return conditions
 
 

@@ -17,7 +17,7 @@ from markhive.settings import Settings, SettingsError
 
 def load_settings(**overrides: object) -> Settings:
     try:
-        return Settings.from_env(**{k: v for k, v in overrides.items() if v is not None})
+        return Settings.from_env(None, **{k: v for k, v in overrides.items() if v is not None})
     except SettingsError as exc:
         raise click.ClickException(str(exc)) from None
 

@@ -20,6 +20,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, exists, false, func, not_, or_, select, true
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 
 from markhive.bookmarks.derived import SEARCH_SEPARATOR
 from markhive.bookmarks.models import Bookmark
@@ -128,3 +131,28 @@ class Compiler:
         if name == "untagged":
             return ~exists(select(LINKS.bookmark_id).where(LINKS.bookmark_id == BOOKMARKS.id))
         return true()
+
+
+class unindexed(FunctionElement[Any]):
+    """The column, written so that SQLite will not use an index for a condition on it.
+
+    SQLite's unary ``+`` keeps a term away from every index; a drive plan needs the
+    candidates' rowids, not a sort index walked while checking them one by one.
+    """
+
+    name = "unindexed"
+    inherit_cache = True
+
+    def __init__(self, column: ColumnElement[Any]) -> None:
+        super().__init__(column)
+        self.type = column.type
+
+
+@compiles(unindexed)
+def _unindexed_default(element: unindexed, compiler: SQLCompiler, **kw: Any) -> str:
+    return str(compiler.process(element.clauses, **kw))
+
+
+@compiles(unindexed, "sqlite")
+def _unindexed_sqlite(element: unindexed, compiler: SQLCompiler, **kw: Any) -> str:
+    return "+" + str(compiler.process(element.clauses, **kw))
