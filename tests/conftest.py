@@ -182,3 +182,14 @@ def api(client: TestClient, alice: Account) -> TestClient:
     """A client that sends alice's key with every request."""
     client.headers.update(alice.auth)
     return client
+
+
+# --- a local web server for tests that fetch pages (there is no internet) ---------------
+
+from tests.fetch.pageserver import PageServer  # noqa: E402
+
+
+@pytest.fixture
+def pages() -> Iterator[PageServer]:
+    with PageServer().running() as server:
+        yield server
