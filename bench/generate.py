@@ -269,6 +269,20 @@ def drop_fts_triggers(conn: Connection) -> list[str]:
     return [sql for _name, sql in found]
 
 
+def drop_indexes(conn: Connection) -> list[str]:
+    """Drop the secondary indexes of the bulk-loaded tables: building them once at the end
+    (a sort) is much faster than keeping them through a million random-order inserts."""
+    found = conn.execute(
+        text(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+            "AND tbl_name IN ('bookmarks', 'bookmark_tags')"
+        )
+    ).all()
+    for name, _sql in found:
+        conn.exec_driver_sql(f'DROP INDEX "{name}"')
+    return [sql for _name, sql in found]
+
+
 def fts_count(conn: Connection, word: str) -> int:
     phrase = '"' + word.replace('"', '""') + '"'
     return int(
@@ -344,8 +358,12 @@ def generate(data_dir: Path, count: int, seed: int) -> dict[str, Any]:
     producer.start()
     with engine.connect() as conn:
         # Outside any transaction (the driver connection is in autocommit mode).
-        conn.connection.driver_connection.execute("PRAGMA synchronous=OFF")  # type: ignore[union-attr]
+        raw = conn.connection.driver_connection
+        raw.execute("PRAGMA synchronous=OFF")  # type: ignore[union-attr]
+        raw.execute("PRAGMA cache_size=-1000000")  # type: ignore[union-attr]
         triggers = drop_fts_triggers(conn)
+        indexes = drop_indexes(conn)
+        conn.commit()
         while (batch := produced.get()) is not None:
             rows, links = batch
             conn.execute(insert(Bookmark), rows)
@@ -363,7 +381,8 @@ def generate(data_dir: Path, count: int, seed: int) -> dict[str, Any]:
             done += len(rows)
             if done % 100_000 == 0 or done == count:
                 print(f"  {done:>9} bookmarks, {time.monotonic() - started:6.1f} s", flush=True)
-        for sql in triggers:
+        print("  building indexes", flush=True)
+        for sql in [*indexes, *triggers]:
             conn.exec_driver_sql(sql)
         conn.commit()
     producer.join()

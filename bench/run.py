@@ -417,13 +417,16 @@ def report(
     results: list[Result],
     throughput: list[Throughput],
     workers: int,
+    load: tuple[float, float],
 ) -> str:
     count = words["count"]
     lines = [
         f"# markhive benchmark: {count:,} bookmarks",
         "",
         f"- when: {datetime.now(UTC):%Y-%m-%d %H:%M UTC}; data: `{data_dir}`",
-        f"- machine: {machine()}; server and client on the same machine",
+        f"- machine: {machine()}; server and client on the same machine; load average "
+        f"{load[0]:.1f} before, {load[1]:.1f} after (1-minute; other work on the machine shows "
+        "here)",
         f"- server: `markhive serve`, SQLite, {workers} process(es), no background worker",
         f"- code: {code_version()}",
         "- latency: one client, one request at a time over a keep-alive connection; "
@@ -497,6 +500,7 @@ def run(args: argparse.Namespace) -> str:
     if args.only:
         chosen = [s for s in chosen if any(o.lower() in s.name.lower() for o in args.only)]
     results: list[Result] = []
+    load_before = os.getloadavg()[0]
     if chosen:
         with server(data_dir, args.workers, log) as port:
             client = Client(port, key)
@@ -521,7 +525,8 @@ def run(args: argparse.Namespace) -> str:
                 f"  16 clients, {workers} process(es): {found.rate:.0f} requests/s", file=sys.stderr
             )
             throughput.append(found)
-    text = report(data_dir, words, results, throughput, args.workers)
+    load = (load_before, os.getloadavg()[0])
+    text = report(data_dir, words, results, throughput, args.workers, load)
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / f"results-{count}.md").write_text(text)
     return text

@@ -10,20 +10,28 @@ from starlette.requests import Request
 from markhive.settings import Settings
 
 
-def parse_datetime(value: str) -> datetime | None:
+def read_datetime(value: str) -> datetime:
     """ISO 8601 with ``Z`` or an offset, or a date; naive values are UTC. A ``+`` of an
-    offset that arrived as a space (an unencoded query string) is read as ``+``."""
+    offset that arrived as a space (an unencoded query string) is read as ``+``.
+
+    Raises ValueError for text that is not a datetime and OverflowError for one that is
+    out of range once moved to UTC."""
     text = value.strip()
     text = re.sub(r"(T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}:?\d{2})$", r"\1+\2", text)
     if text.endswith(("Z", "z")):
         text = text[:-1] + "+00:00"
-    try:
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
-        return None
+    parsed = datetime.fromisoformat(text)
     if parsed.tzinfo is None:
         return parsed.replace(tzinfo=UTC)
     return parsed.astimezone(UTC)
+
+
+def parse_datetime(value: str) -> datetime | None:
+    """:func:`read_datetime`, or None when the value cannot be used."""
+    try:
+        return read_datetime(value)
+    except (ValueError, OverflowError):
+        return None
 
 
 def format_datetime(value: datetime | None) -> str | None:

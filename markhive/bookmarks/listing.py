@@ -148,7 +148,7 @@ def list_page(session: Session, q: ListQuery, count_cache: CountCache, plan: Pla
 
     conditions += _filters(q, owners)
     statement = select(BOOKMARKS.id).where(*conditions).order_by(*_order(q.sort, dialect))
-    ids = list(session.execute(statement.limit(q.limit).offset(q.offset)).scalars())
+    ids = list(session.execute(statement.limit(q.limit).offset(q.offset)).scalars().all())
     if count is None:
         if len(ids) < q.limit and (ids or q.offset == 0):
             count = q.offset + len(ids)  # the page ended early: nothing to count
@@ -234,7 +234,7 @@ def _drive(
         listed = func.json_each(json.dumps(ids)).table_valued("value")
         among = BOOKMARKS.id.in_(select(listed.c.value))
     statement = select(BOOKMARKS.id).where(among, *conditions).order_by(*order)
-    return list(session.execute(statement).scalars())
+    return list(session.execute(statement).scalars().all())
 
 
 def _order(sort: str, dialect: str) -> list[UnaryExpression[Any]]:

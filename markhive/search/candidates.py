@@ -4,16 +4,17 @@ A *source* is a list of SELECTs, each returning bookmark ids; the union of their
 every bookmark the node can match (and maybe more, which the row condition then removes).
 A node without a source (``not x``, short words, ``!unread``) can only be checked row by row.
 
-On SQLite a word or phrase of three characters or more is looked up in the FTS5 trigram
-table ``bookmark_fts``; on PostgreSQL (used only when a plan is forced) through ``LIKE``.
-Tags are looked up in ``bookmark_tags`` by tag id.
+On SQLite a word or phrase with a piece of three characters or more is looked up in the
+FTS5 trigram table ``bookmark_fts``; on PostgreSQL (used only when a plan is forced)
+through ``LIKE``. Tags are looked up in ``bookmark_tags`` by tag id.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, literal_column, select, table
+from sqlalchemy import ColumnElement, Select, func, literal_column, select, table
 from sqlalchemy.orm import Session
 
 from markhive.bookmarks.derived import SEARCH_SEPARATOR
@@ -62,12 +63,17 @@ class Sources:
         if SEARCH_SEPARATOR in text:
             return []  # matches nothing (see the compiler)
         if self.dialect == "sqlite":
-            if len(text) < MIN_FTS_LENGTH:
+            # Each whitespace-separated piece must be there: a superset of the term's rows
+            # (the row condition checks the term), and for a phrase of common words far
+            # cheaper than FTS5 matching the whole phrase's trigram positions.
+            pieces = [p for p in dict.fromkeys(text.split()) if len(p) >= MIN_FTS_LENGTH]
+            if not pieces:
                 return None
+            match = " AND ".join(fts_string(p) for p in pieces)
             arms: Source = [
                 select(literal_column("rowid"))
                 .select_from(FTS_TABLE)
-                .where(literal_column("bookmark_fts").op("MATCH")(fts_string(text)))
+                .where(literal_column("bookmark_fts").op("MATCH")(match))
             ]
         else:
             if text == "":
@@ -93,11 +99,19 @@ def probe(session: Session, source: Source, cap: int | None) -> set[int] | None:
     """The ids the source yields, or None when there are more than ``cap``."""
     found: set[int] = set()
     for arm in source:
-        statement = arm if cap is None else arm.limit(cap + 1)
-        found.update(session.execute(statement).scalars())
+        found.update(_fetch_ids(session, arm if cap is None else arm.limit(cap + 1)))
         if cap is not None and len(found) > cap:
             return None
     return found
+
+
+def _fetch_ids(session: Session, statement: Select[Any]) -> list[int]:
+    if session.get_bind().dialect.name != "sqlite":
+        return list(session.execute(statement).scalars().all())
+    # Thousands of rows through the driver cost more than the lookup: take them as one value.
+    rows = statement.subquery()
+    packed = session.execute(select(func.json_group_array(rows.c[0]))).scalar_one()
+    return list(json.loads(packed))
 
 
 def smallest(

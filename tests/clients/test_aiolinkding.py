@@ -41,6 +41,14 @@ def test_get_client_passes_health_and_version_check(server: Server) -> None:
     assert health["version"] == "1.46.2"
 
 
+def test_base_url_with_trailing_slash(server: Server) -> None:
+    """Users paste ``https://host/``; aiolinkding then requests ``//api/...``."""
+    linkding = Client(server.url + "/", server.key)
+    page = run(linkding.bookmarks.async_get_all(limit=1))
+    assert list(page) == ["count", "next", "previous", "results"]
+    assert run(linkding.user.async_get_profile())["version"] == "1.46.2"
+
+
 def test_wrong_token_is_invalid_token_error(server: Server) -> None:
     linkding = Client(server.url, "0" * 40)
     with pytest.raises(InvalidTokenError):

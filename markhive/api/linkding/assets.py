@@ -52,6 +52,7 @@ async def upload(request: Request) -> Response:
 
     def work(session: Session, caller: Caller) -> dict[str, Any]:
         _owned(session, caller, bookmark_id)
+        body.check()
         if upload is None:
             raise AssetError("No file provided.")
         asset = ctx.assets.upload(
@@ -124,6 +125,7 @@ async def singlefile(request: Request) -> Response:
     upload = body.file("file")
 
     def work(session: Session, caller: Caller) -> None:
+        body.check()
         if not isinstance(url, str) or not url.strip() or upload is None:
             raise AssetError("Both 'url' and 'file' parameters are required.")
         bookmark, _ = bookmarks.create(session, caller.user.id, {"url": url}, merge=True)

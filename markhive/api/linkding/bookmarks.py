@@ -99,9 +99,9 @@ async def list_shared(request: Request) -> Response:
         owners = shared_owners(
             session, anonymous=caller is None, username=request.query_params.get("user")
         )
+        query = list_query(session, request, caller.user if caller else None, owners, None, page)
         if not owners:
             return envelope(request, base, page, 0, [])
-        query = list_query(session, request, caller.user if caller else None, owners, None, page)
         query.shared = True
         ids, count = listing.list_ids(session, query, ctx.count_cache)
         return envelope(request, base, page, count, render_rows(session, ids, base))
@@ -111,11 +111,12 @@ async def list_shared(request: Request) -> Response:
 
 async def create(request: Request) -> Response:
     ctx = context(request)
-    values = bookmark_values(await read_body(request))
+    body = await read_body(request)
     scrape = "disable_scraping" not in request.query_params
     base = base_url(request, ctx.settings)
 
     def work(session: Session, caller: Caller) -> dict[str, Any]:
+        values = bookmark_values(body)
         enrich = _enricher(ctx) if scrape else None
         bookmark, _ = bookmarks.create(session, caller.user.id, values, merge=True, enrich=enrich)
         return render_one(session, bookmark.id, base)
@@ -137,10 +138,12 @@ async def retrieve(request: Request) -> Response:
 async def update(request: Request) -> Response:
     bookmark_id = path_id(request, "bookmark_id")
     base = base_url(request, context(request).settings)
-    values = bookmark_values(await read_body(request), put=request.method == "PUT")
-    values.pop("date_modified", None)
+    body = await read_body(request)
 
     def work(session: Session, caller: Caller) -> dict[str, Any]:
+        bookmarks.get(session, caller.user.id, bookmark_id)  # 404 before any 400
+        values = bookmark_values(body, put=request.method == "PUT")
+        values.pop("date_modified", None)
         bookmarks.update(session, caller.user.id, bookmark_id, values)
         return render_one(session, bookmark_id, base)
 

@@ -44,9 +44,10 @@ async def list_bundles(request: Request) -> Response:
 
 
 async def create(request: Request) -> Response:
-    values = bundle_values(await read_body(request), require_name=True)
+    body = await read_body(request)
 
     def work(session: Session, caller: Caller) -> dict[str, Any]:
+        values = bundle_values(body, require_name=True)
         return serializers.bundle(bundles.create(session, caller.user.id, values))
 
     return JSON(await run(request, work, write=True), status_code=201)
@@ -63,9 +64,11 @@ async def retrieve(request: Request) -> Response:
 
 async def update(request: Request) -> Response:
     bundle_id = path_id(request, "bundle_id")
-    values = bundle_values(await read_body(request), require_name=request.method == "PUT")
+    body = await read_body(request)
 
     def work(session: Session, caller: Caller) -> dict[str, Any]:
+        bundles.get(session, caller.user.id, bundle_id)  # 404 before any 400
+        values = bundle_values(body, require_name=request.method == "PUT")
         return serializers.bundle(bundles.update(session, caller.user.id, bundle_id, values))
 
     return JSON(await run(request, work, write=True))

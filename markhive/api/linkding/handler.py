@@ -9,9 +9,10 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
+from markhive.api import auth
 from markhive.api.auth import Caller, authenticate
 from markhive.context import Context
-from markhive.errors import NotFound
+from markhive.errors import AuthFailed, NotFound
 from markhive.users import service as users
 
 T = TypeVar("T")
@@ -24,11 +25,11 @@ def context(request: Request) -> Context:
 
 
 def path_id(request: Request, name: str) -> int:
-    """An id from the path; anything that is not a plain positive integer is 404."""
-    raw = request.path_params[name]
-    if not raw.isdigit() or not 0 < int(raw) <= MAX_ID:
+    """An id from the path (the route accepts digits only); out of range is 404."""
+    value = int(request.path_params[name])
+    if not 0 < value <= MAX_ID:
         raise NotFound("", "Not found.")
-    return int(raw)
+    return value
 
 
 async def run(request: Request, work: Callable[[Session, Caller], T], *, write: bool = False) -> T:
@@ -57,7 +58,12 @@ async def run_anonymous(request: Request, work: Callable[[Session, Caller | None
 
     def job() -> T:
         with ctx.db.unit(write=False) as session:
-            caller = authenticate(session, header) if header is not None else None
+            try:
+                caller: Caller | None = authenticate(session, header)
+            except AuthFailed as exc:
+                if exc.message != auth.MISSING:  # a Token/Bearer header must be valid
+                    raise
+                caller = None  # no header, or another scheme: anonymous, as in linkding
             return work(session, caller)
 
     return await run_in_threadpool(job)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy.orm import Session
 from starlette.requests import Request
 
@@ -50,10 +52,10 @@ def list_query(
 def _bundle(session: Session, user: User | None, raw: str | None) -> BundleFilter | None:
     if raw is None or raw == "":
         return None
-    if not raw.strip().isdigit():
+    if not re.fullmatch(r"\s*[-+]?[0-9]{1,30}\s*", raw):
         raise Invalid.one("bundle", "A valid integer is required.")
     bundle_id = int(raw)
-    if user is None or bundle_id > 2**31 - 1:
+    if user is None or not 0 < bundle_id <= 2**31 - 1:
         return None
     bundle = bundle_rows.get(session, user.id, bundle_id)
     if bundle is None:

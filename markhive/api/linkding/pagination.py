@@ -9,6 +9,8 @@ from urllib.parse import urlencode
 from starlette.requests import Request
 
 DEFAULT_LIMIT = 100
+# Larger values mean "everything" anyway; capping keeps them inside every backend's integers.
+MAX_VALUE = 2**31 - 1
 
 
 @dataclass(frozen=True)
@@ -24,7 +26,7 @@ def _positive(value: str | None, default: int, *, allow_zero: bool) -> int:
         return default
     if number < 0 or (number == 0 and not allow_zero):
         return default
-    return number
+    return min(number, MAX_VALUE)
 
 
 def read_page(request: Request) -> Page:

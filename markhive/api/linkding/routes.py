@@ -7,8 +7,8 @@ from starlette.routing import BaseRoute, Route
 from markhive.api.linkding import assets, bookmarks, bundles, misc, tags
 
 B = "/api/bookmarks"
-ID = "/{bookmark_id}"
-ASSET = ID + "/assets/{asset_id}"
+ID = "/{bookmark_id:int}"
+ASSET = ID + "/assets/{asset_id:int}"
 
 ROUTES: list[BaseRoute] = [
     Route("/api/", misc.root, methods=["GET"]),
@@ -30,13 +30,13 @@ ROUTES: list[BaseRoute] = [
     Route(f"{B}{ASSET}/download/", assets.download, methods=["GET"]),
     Route("/api/tags/", tags.list_tags, methods=["GET"]),
     Route("/api/tags/", tags.create, methods=["POST"]),
-    Route("/api/tags/{tag_id}/", tags.retrieve, methods=["GET"]),
-    Route("/api/tags/{tag_id}/", tags.delete, methods=["DELETE"]),
+    Route("/api/tags/{tag_id:int}/", tags.retrieve, methods=["GET"]),
+    Route("/api/tags/{tag_id:int}/", tags.delete, methods=["DELETE"]),
     Route("/api/bundles/", bundles.list_bundles, methods=["GET"]),
     Route("/api/bundles/", bundles.create, methods=["POST"]),
-    Route("/api/bundles/{bundle_id}/", bundles.retrieve, methods=["GET"]),
-    Route("/api/bundles/{bundle_id}/", bundles.update, methods=["PUT", "PATCH"]),
-    Route("/api/bundles/{bundle_id}/", bundles.delete, methods=["DELETE"]),
+    Route("/api/bundles/{bundle_id:int}/", bundles.retrieve, methods=["GET"]),
+    Route("/api/bundles/{bundle_id:int}/", bundles.update, methods=["PUT", "PATCH"]),
+    Route("/api/bundles/{bundle_id:int}/", bundles.delete, methods=["DELETE"]),
     Route("/api/user/profile/", misc.profile, methods=["GET"]),
     Route("/health", misc.health, methods=["GET"]),
 ]

@@ -31,12 +31,13 @@ async def list_tags(request: Request) -> Response:
 
 
 async def create(request: Request) -> Response:
-    fields = Fields(await read_body(request))
-    fields.require("name")
-    fields.string("name")
-    values = fields.done()
+    body = await read_body(request)
 
     def work(session: Session, caller: Caller) -> dict[str, Any]:
+        fields = Fields(body)
+        fields.require("name")
+        fields.string("name")
+        values = fields.done()
         return serializers.tag(tags.create_tag(session, caller.user.id, values["name"]))
 
     return JSON(await run(request, work, write=True), status_code=201)

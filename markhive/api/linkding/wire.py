@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -9,7 +10,7 @@ import orjson
 from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
 
-from markhive.api.common import parse_datetime
+from markhive.api.common import read_datetime
 from markhive.errors import DomainError, Invalid
 
 TRUE = {"true", "1", "yes", "on", "y", "t"}
@@ -30,11 +31,22 @@ class UnsupportedMediaType(DomainError):
 
 
 class Body:
-    """A parsed request body: a JSON object or a form (fields may repeat)."""
+    """A parsed request body: a JSON object or a form (fields may repeat).
 
-    def __init__(self, data: dict[str, Any] | FormData, is_form: bool) -> None:
+    A body that could not be read keeps its error, raised by :meth:`check` once the
+    caller is authenticated (an anonymous caller learns nothing about the request)."""
+
+    def __init__(
+        self, data: dict[str, Any] | FormData, is_form: bool, error: DomainError | None = None
+    ) -> None:
         self.data = data
         self.is_form = is_form
+        self.error = error
+
+    def check(self) -> Body:
+        if self.error is not None:
+            raise self.error
+        return self
 
     def __contains__(self, name: str) -> bool:
         return name in self.data
@@ -53,6 +65,27 @@ class Body:
 
 
 async def read_body(request: Request) -> Body:
+    try:
+        return await _read(request)
+    except DomainError as exc:
+        return Body({}, is_form=False, error=exc)
+
+
+_LONG_NUMBER = re.compile(rb"\d{19}")
+
+
+def _loads(raw: bytes) -> Any:
+    """orjson, except where integers beyond 64 bits may occur: orjson reads those as
+    floats (``1e+20``) while they are exact integers in JSON."""
+    try:
+        if _LONG_NUMBER.search(raw):
+            return json.loads(raw)
+        return orjson.loads(raw)
+    except (ValueError, RecursionError) as exc:
+        raise BadRequest(f"JSON parse error - {exc}") from None
+
+
+async def _read(request: Request) -> Body:
     content_type = request.headers.get("content-type", "")
     media = content_type.split(";")[0].strip().lower()
     if media in ("application/x-www-form-urlencoded", "multipart/form-data"):
@@ -65,10 +98,7 @@ async def read_body(request: Request) -> Body:
     if media == "application/json" or media.endswith("+json") or (not media and raw):
         if not raw.strip():
             return Body({}, is_form=False)
-        try:
-            data = orjson.loads(raw)
-        except orjson.JSONDecodeError as exc:
-            raise BadRequest(f"JSON parse error - {exc}") from None
+        data = _loads(raw)
         if not isinstance(data, dict):
             kind = type(data).__name__
             raise Invalid.one(
@@ -84,7 +114,7 @@ class Fields:
     """Collects values and per-field errors, the way a DRF serializer reports them."""
 
     def __init__(self, body: Body) -> None:
-        self.body = body
+        self.body = body.check()
         self.values: dict[str, Any] = {}
         self.errors: dict[str, Any] = {}
 
@@ -101,21 +131,29 @@ class Fields:
             if name not in self.body:
                 self.fail(name, "This field is required.")
 
-    def string(self, name: str, *, max_length: int | None = None, as_name: str = "") -> None:
+    def _present(self, name: str) -> bool:
+        """Whether the field was sent with a value; a null is an error of its own."""
         if name not in self.body:
+            return False
+        if self.body.get(name) is None:
+            self.fail(name, "This field may not be null.")
+            return False
+        return True
+
+    def string(self, name: str, *, max_length: int | None = None, as_name: str = "") -> None:
+        if not self._present(name):
             return
         value = self.body.get(name)
-        if value is None:
-            return self.fail(name, "This field may not be null.")
-        if isinstance(value, bool) or not isinstance(value, str | int | float):
-            return self.fail(name, "Not a valid string.")
+        message = string_error(value)
+        if message:
+            return self.fail(name, message)
         text = str(value).strip()
         if max_length is not None and len(text) > max_length:
             return self.fail(name, f"Ensure this field has no more than {max_length} characters.")
         self.values[as_name or name] = text
 
     def boolean(self, name: str) -> None:
-        if name not in self.body:
+        if not self._present(name):
             return
         value = parse_bool(self.body.get(name))
         if value is None:
@@ -123,16 +161,20 @@ class Fields:
         self.values[name] = value
 
     def datetime(self, name: str) -> None:
-        if name not in self.body:
+        if not self._present(name):
             return
         value = self.body.get(name)
-        parsed = parse_datetime(value) if isinstance(value, str) else None
-        if parsed is None:
-            return self.fail(name, DATETIME_HELP)
-        self.values[name] = parsed
+        try:
+            if not isinstance(value, str):
+                raise ValueError(value)
+            self.values[name] = read_datetime(value)
+        except ValueError:
+            self.fail(name, DATETIME_HELP)
+        except OverflowError:
+            self.fail(name, "Datetime value out of range.")
 
     def integer(self, name: str) -> None:
-        if name not in self.body:
+        if not self._present(name):
             return
         value = self.body.get(name)
         number = parse_int(value)
@@ -143,7 +185,7 @@ class Fields:
         self.values[name] = number
 
     def string_list(self, name: str) -> None:
-        if name not in self.body:
+        if not self._present(name):
             return
         if self.body.is_form:
             items = [v for v in self.body.getlist(name) if isinstance(v, str)]
@@ -151,18 +193,24 @@ class Fields:
             items = self.body.get(name)
             if not isinstance(items, list):
                 kind = "str" if isinstance(items, str) else type(items).__name__
-                if items is None:
-                    return self.fail(name, "This field may not be null.")
                 return self.fail(name, f'Expected a list of items but got type "{kind}".')
-            bad = {
-                str(i): ["Not a valid string."]
-                for i, item in enumerate(items)
-                if isinstance(item, bool) or not isinstance(item, str | int | float)
-            }
-            if bad:
-                return self.fail(name, bad)
-            items = [str(item) for item in items]
-        self.values[name] = items
+        bad = {}
+        for index, item in enumerate(items):
+            message = "This field may not be null." if item is None else string_error(item)
+            if message:
+                bad[str(index)] = [message]
+        if bad:
+            return self.fail(name, bad)
+        self.values[name] = [str(item) for item in items]
+
+
+def string_error(value: Any) -> str | None:
+    """DRF's complaint about a value given for a string field, if any."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        return "Not a valid string."
+    if isinstance(value, str) and "\x00" in value:
+        return "Null characters are not allowed."
+    return None
 
 
 def parse_bool(value: Any) -> bool | None:
