@@ -5,7 +5,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST_WORKERS ?= 2
 
-.PHONY: install run test lint format bench system-deps clean
+CLIENTS := .venv-clients
+CLIENTS_STAMP := $(CLIENTS)/.installed-stamp
+
+.PHONY: install run test lint format bench system-deps clients clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,7 +25,15 @@ run: install
 system-deps:
 	sh scripts/system-deps.sh
 
-test: install system-deps
+# linkding-cli, a real client the suite drives; it needs click < 8.2, so it lives apart.
+$(CLIENTS_STAMP):
+	test -x $(CLIENTS)/bin/python || $(PYTHON) -m venv $(CLIENTS)
+	$(CLIENTS)/bin/python -m pip install --quiet 'linkding-cli==2024.9.0' 'click<8.2'
+	touch $(CLIENTS_STAMP)
+
+clients: $(CLIENTS_STAMP)
+
+test: install system-deps clients
 	MARKHIVE_TEST_REQUIRE_POSTGRES=1 $(BIN)/python -m pytest -n $(PYTEST_WORKERS)
 
 lint: install
@@ -38,4 +49,4 @@ bench: install
 	$(BIN)/python -m bench.run
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(CLIENTS) .pytest_cache .mypy_cache .ruff_cache

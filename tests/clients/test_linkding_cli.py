@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +14,9 @@ from tests.clients.conftest import Server
 
 pytestmark = pytest.mark.slow
 
-LINKDING = str(Path(sys.executable).parent / "linkding")
+# linkding-cli pins an old typer that needs click < 8.2, so `make test` installs it into a
+# virtual environment of its own (`make clients`) rather than beside markhive.
+LINKDING = str(Path(__file__).resolve().parents[2] / ".venv-clients" / "bin" / "linkding")
 
 
 def linkding(
