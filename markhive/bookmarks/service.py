@@ -71,6 +71,9 @@ def _check(session: Session, user_id: int, values: Mapping[str, Any]) -> dict[st
     for name in ("title", "description", "notes"):
         if name in clean:
             clean[name] = clean[name].strip()
+    for name in ("url", "title", "description", "notes"):
+        if "\x00" in clean.get(name, ""):
+            errors[name] = ["Null characters are not allowed."]
     if len(clean.get("title", "")) > MAX_TITLE:
         errors["title"] = [f"Ensure this field has no more than {MAX_TITLE} characters."]
     if "rating" in clean and not 0 <= clean["rating"] <= 5:

@@ -79,9 +79,9 @@ class _Parser:
             self.pos += 1
             nots += 1
         node = self.primary(depth)
-        for _ in range(nots):
-            node = Not(node)
-        return node
+        # `not not a` is `a`: fold any run of nots into one or none, so a long run
+        # cannot nest the tree deeper than the stack allows.
+        return Not(node) if nots % 2 else node
 
     def primary(self, depth: int) -> Node:
         token = self.take()

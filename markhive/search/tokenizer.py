@@ -41,6 +41,9 @@ OPERATORS = {"and": Kind.AND, "or": Kind.OR, "not": Kind.NOT}
 
 
 def tokenize(query: str) -> list[Token]:
+    # Stored text never holds NUL (every front door refuses it, and PostgreSQL cannot
+    # store it), so in a query it separates words like whitespace.
+    query = query.replace("\x00", " ")
     tokens: list[Token] = []
     pos, end = 0, len(query)
     while pos < end:

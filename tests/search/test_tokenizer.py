@@ -87,3 +87,7 @@ def test_operator_glued_to_parenthesis() -> None:
         (W, "a"),
         (Kind.RPAREN, ""),
     ]
+
+
+def test_nul_separates_words() -> None:
+    assert tokenize("a\x00b") == tokenize("a b")
