@@ -84,6 +84,7 @@ class Result:
     count: int | None = None
     returned: int | None = None
     errors: list[str] = field(default_factory=list)
+    server_cpu: float = 0.0  # seconds, over all the scenario's requests
 
     def percentile(self, p: float) -> float:
         ordered = sorted(self.latencies)
@@ -147,7 +148,8 @@ def markhive_command() -> list[str]:
 
 
 @contextmanager
-def server(data_dir: Path, workers: int, log: Path) -> Iterator[int]:
+def server(data_dir: Path, workers: int, log: Path) -> Iterator[tuple[int, int]]:
+    """Yields the port and the server's process group id (for ``server_cpu``)."""
     port = free_port()
     env = dict(os.environ)
     env.update(
@@ -168,7 +170,7 @@ def server(data_dir: Path, workers: int, log: Path) -> Iterator[int]:
         )
         try:
             wait_healthy(port, proc, log)
-            yield port
+            yield port, proc.pid
         finally:
             stop(proc)
 
@@ -189,6 +191,21 @@ def wait_healthy(port: int, proc: subprocess.Popen[bytes], log: Path) -> None:
             pass
         time.sleep(0.2)
     raise SystemExit("the server did not answer /health within 120 s")
+
+
+def server_cpu(group: int) -> float:
+    """CPU seconds (user + system) used so far by the processes of the server's group; it
+    changes little when other work on the machine slows the wall clock down."""
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[2]) == group:  # fields after the name: state, ppid, pgrp, ...
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / tick
 
 
 def stop(proc: subprocess.Popen[bytes]) -> None:
@@ -233,11 +250,12 @@ class Client:
         self.conn.close()
 
 
-def measure(client: Client, scenario: Scenario, requests: int, budget: float) -> Result:
+def measure(client: Client, scenario: Scenario, requests: int, budget: float, group: int) -> Result:
     """Send the scenario's requests one after another; stop early after ``budget`` seconds
     (with at least 20 samples)."""
     result = Result(scenario)
     created: list[int] = []
+    cpu = server_cpu(group)
     started = time.perf_counter()
     for serial in range(requests):
         body = scenario.body(serial) if scenario.body else None
@@ -259,6 +277,7 @@ def measure(client: Client, scenario: Scenario, requests: int, budget: float) ->
         if len(result.latencies) >= 20 and time.perf_counter() - started > budget:
             break
     result.elapsed = time.perf_counter() - started
+    result.server_cpu = server_cpu(group) - cpu
     for bookmark_id in created:  # keep the data set as generated; not timed
         client.send("DELETE", f"/api/bookmarks/{bookmark_id}/")
     return result
@@ -365,7 +384,7 @@ def concurrency(
     data_dir: Path, key: str, workers: int, clients: int, seconds: int, log: Path
 ) -> Throughput:
     path = "/api/bookmarks/?limit=100"
-    with server(data_dir, workers, log) as port:
+    with server(data_dir, workers, log) as (port, _group):
         client = Client(port, key)
         warm_up(client, 3)
         client.close()
@@ -431,11 +450,13 @@ def report(
         f"- code: {code_version()}",
         "- latency: one client, one request at a time over a keep-alive connection; "
         "`first` is the first request of the scenario (before any per-query cache is warm); "
-        "`(first no)`: that first request alone was over the p99 target",
+        "`(first no)`: that first request alone was over the p99 target; `server CPU ms`: "
+        "the server's CPU time per request (mean, from /proc; less sensitive than the "
+        "latencies to other work on the machine)",
         "",
         "| scenario | count | rows | n | p50 ms | p99 ms | mean ms | first ms | req/s "
-        "| target (1M) | met |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|",
+        "| server CPU ms | target (1M) | met |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|",
     ]
     for r in results:
         s = r.scenario
@@ -451,7 +472,7 @@ def report(
         lines.append(
             f"| {s.name} | {_n(r.count)} | {_n(r.returned)} | {len(r.latencies)} "
             f"| {p50:.1f} | {p99:.1f} | {r.mean:.1f} | {r.first:.1f} | {r.rate:.0f} "
-            f"| {target} | {met} |"
+            f"| {r.server_cpu * 1000 / len(r.latencies):.1f} | {target} | {met} |"
         )
     errors = [(r.scenario.name, e) for r in results for e in r.errors[:3]]
     if errors:
@@ -505,12 +526,12 @@ def run(args: argparse.Namespace) -> str:
     results: list[Result] = []
     load_before = os.getloadavg()[0]
     if chosen:
-        with server(data_dir, args.workers, log) as port:
+        with server(data_dir, args.workers, log) as (port, group):
             client = Client(port, key)
             print(f"server on port {port}; warming up", file=sys.stderr, flush=True)
             warm_up(client, args.warmup)
             for scenario in chosen:
-                result = measure(client, scenario, args.requests, args.budget)
+                result = measure(client, scenario, args.requests, args.budget, group)
                 results.append(result)
                 print(
                     f"  {scenario.name}: p50 {result.percentile(50):.1f} ms, "

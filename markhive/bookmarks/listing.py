@@ -250,11 +250,10 @@ def _order(sort: str, dialect: str) -> list[UnaryExpression[Any]]:
 def _count_key(
     session: Session, q: ListQuery, owners: list[int], node: Node, bundle: Node | None
 ) -> Hashable:
-    versions = tuple(
-        session.execute(
-            select(USERS.id, USERS.data_version).where(USERS.id.in_(owners)).order_by(USERS.id)
-        ).tuples()
+    rows = session.execute(
+        select(USERS.id, USERS.data_version).where(USERS.id.in_(owners)).order_by(USERS.id)
     )
+    versions = tuple((int(user_id), int(version)) for user_id, version in rows)
     return (
         versions,
         node,
