@@ -437,6 +437,7 @@ def report(
     throughput: list[Throughput],
     workers: int,
     load: tuple[float, float],
+    code: str,
 ) -> str:
     count = words["count"]
     lines = [
@@ -447,7 +448,7 @@ def report(
         f"{load[0]:.1f} before, {load[1]:.1f} after (1-minute; other work on the machine shows "
         "here)",
         f"- server: `markhive serve`, SQLite, {workers} process(es), no background worker",
-        f"- code: {code_version()}",
+        f"- code: {code}",
         "- latency: one client, one request at a time over a keep-alive connection; "
         "`first` is the first request of the scenario (before any per-query cache is warm); "
         "`(first no)`: that first request alone was over the p99 target; `server CPU ms`: "
@@ -525,6 +526,7 @@ def run(args: argparse.Namespace) -> str:
         chosen = [s for s in chosen if any(o.lower() in s.name.lower() for o in args.only)]
     results: list[Result] = []
     load_before = os.getloadavg()[0]
+    code = code_version()  # before the server starts: the code it loads
     if chosen:
         with server(data_dir, args.workers, log) as (port, group):
             client = Client(port, key)
@@ -550,7 +552,7 @@ def run(args: argparse.Namespace) -> str:
             )
             throughput.append(found)
     load = (load_before, os.getloadavg()[0])
-    text = report(data_dir, words, results, throughput, args.workers, load)
+    text = report(data_dir, words, results, throughput, args.workers, load, code)
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / f"results-{count}.md").write_text(text)
     return text

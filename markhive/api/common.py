@@ -38,12 +38,11 @@ def format_datetime(value: datetime | None) -> str | None:
     """``2026-11-22T12:42:51.902991Z``, or without the fraction when it is zero."""
     if value is None:
         return None
-    if value.tzinfo is not None:
+    if value.utcoffset():
         value = value.astimezone(UTC)
-    text = value.strftime("%Y-%m-%dT%H:%M:%S")
-    if value.microsecond:
-        text += f".{value.microsecond:06d}"
-    return text + "Z"
+    # isoformat drops a zero fraction by itself; an aware value ends in "+00:00".
+    text = value.isoformat()
+    return (text[:-6] if value.tzinfo is not None else text) + "Z"
 
 
 def base_url(request: Request, settings: Settings) -> str:

@@ -9,8 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from markhive.bookmarks.models import Bookmark
-
-CHUNK = 5000  # bound parameters per IN list, well under every backend's limit
+from markhive.db.ids import among, among_params
+from markhive.db.raw import Compiled
 
 # The columns a front door renders; rows are read with Core, not as ORM objects.
 ROW_COLUMNS = (
@@ -58,14 +58,32 @@ def remove(session: Session, bookmark: Bookmark) -> None:
     session.flush()
 
 
-def rows(session: Session, ids: Sequence[int]) -> list[Any]:
-    """Rows for ``ids``, in the order given."""
-    found: dict[int, Any] = {}
-    for start in range(0, len(ids), CHUNK):
-        chunk = list(ids[start : start + CHUNK])
-        query = select(*ROW_COLUMNS).where(Bookmark.id.in_(chunk))
-        found.update((r.id, r) for r in session.execute(query))
+def rows(session: Session, ids: Sequence[int], columns: Sequence[Any] = ROW_COLUMNS) -> list[Any]:
+    """Rows of ``columns`` (the id among them) for ``ids``, in the order given."""
+    if not ids:
+        return []
+    dialect = session.get_bind().dialect.name
+    query = select(*columns).where(among(Bookmark.id, ids, dialect))
+    found = {r.id: r for r in session.connection().execute(query).all()}
     return [found[i] for i in ids if i in found]
+
+
+class RawRows:
+    """:func:`rows` for the hottest path: plain driver tuples of ``columns`` (the id first),
+    with the driver's own values (see markhive.db.raw)."""
+
+    def __init__(self, columns: Sequence[Any]) -> None:
+        if columns[0] is not Bookmark.id:
+            raise ValueError("the id must be the first column")
+        self._query = Compiled(
+            lambda dialect: select(*columns).where(among(Bookmark.id, [], dialect))
+        )
+
+    def __call__(self, session: Session, ids: Sequence[int]) -> list[tuple[Any, ...]]:
+        if not ids:
+            return []
+        found = {row[0]: row for row in self._query.fetch(session, among_params(ids, session))}
+        return [found[i] for i in ids if i in found]
 
 
 def row(session: Session, bookmark_id: int) -> Any | None:

@@ -11,9 +11,9 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from markhive.db.ids import among, among_params
+from markhive.db.raw import Compiled
 from markhive.tags.models import BookmarkTag, Tag
-
-CHUNK = 5000  # bound parameters per IN list, well under every backend's limit
 
 
 def by_folded(session: Session, user_id: int, folded: Sequence[str]) -> dict[str, Tag]:
@@ -56,18 +56,23 @@ def delete_tag(session: Session, tag: Tag) -> None:
     session.delete(tag)
 
 
+_NAMES = Compiled(
+    lambda dialect: (
+        select(BookmarkTag.bookmark_id, Tag.name)
+        .join(Tag, Tag.id == BookmarkTag.tag_id)
+        .where(among(BookmarkTag.bookmark_id, [], dialect))
+    )
+)
+
+
 def names_for(session: Session, bookmark_ids: Iterable[int]) -> dict[int, list[str]]:
-    """Tag names of each bookmark, sorted by code point."""
+    """Tag names of each bookmark, sorted by code point (run raw: it is on every list)."""
     ids = list(bookmark_ids)
     result: dict[int, list[str]] = defaultdict(list)
-    for start in range(0, len(ids), CHUNK):
-        query = (
-            select(BookmarkTag.bookmark_id, Tag.name)
-            .join(Tag, Tag.id == BookmarkTag.tag_id)
-            .where(BookmarkTag.bookmark_id.in_(ids[start : start + CHUNK]))
-        )
-        for bookmark_id, name in session.execute(query):
-            result[bookmark_id].append(name)
+    if not ids:
+        return result
+    for bookmark_id, name in _NAMES.fetch(session, among_params(ids, session)):
+        result[bookmark_id].append(name)
     for names in result.values():
         names.sort()
     return result

@@ -18,7 +18,6 @@ from markhive.api.linkding.pagination import envelope, read_page
 from markhive.api.linkding.wire import Body, Fields, read_body
 from markhive.api.responses import JSON, no_content
 from markhive.bookmarks import listing
-from markhive.bookmarks import repository as bookmark_rows
 from markhive.bookmarks import service as bookmarks
 from markhive.bookmarks.models import Bookmark
 from markhive.context import Context
@@ -52,9 +51,9 @@ def bookmark_values(body: Body, *, put: bool = False) -> dict[str, Any]:
 
 
 def render_rows(session: Session, ids: list[int], base: str) -> list[dict[str, Any]]:
-    rows = bookmark_rows.rows(session, ids)
+    rows = serializers.ROWS(session, ids)
     names = tag_rows.names_for(session, ids)
-    return [serializers.bookmark(row, names.get(row.id, []), base) for row in rows]
+    return [serializers.bookmark(row, names.get(row[0], []), base) for row in rows]
 
 
 def render_one(session: Session, bookmark_id: int, base: str) -> dict[str, Any]:
