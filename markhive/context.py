@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from markhive.assets.service import AssetService
@@ -24,7 +24,6 @@ class Context:
     metadata: MetadataService
     jobs: Jobs
     count_cache: Any
-    extras: dict[str, Any] = field(default_factory=dict)
 
     def close(self) -> None:
         self.db.dispose()

@@ -52,6 +52,11 @@ class Settings:
     redis_url: str = _opt("", "Redis URL; when set, Redis carries the background job queue.")
     run_worker: bool = _opt(True, "Run the background-job consumer inside `markhive serve`.")
     workers: int = _opt(1, "Number of server processes `markhive serve` starts.")
+    threads: int = _opt(
+        2,
+        "Request threads per server process; more run slow requests side by side, fewer "
+        "serve more requests per second (Python threads contend for the interpreter).",
+    )
     max_body_bytes: int = _opt(64 * 1024 * 1024, "Largest request body accepted (413 above).")
     default_plan: str = _opt(
         "unlimited", "Plan given to new users: free, plus, premium, unlimited."

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import anyio.to_thread
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -195,7 +195,11 @@ async def check(request: Request) -> Response:
         "preview_image": None,
     }
     if url:
-        meta = await run_in_threadpool(ctx.metadata.get, url)
+        # A remote page may take the whole fetch timeout: wait for it outside the
+        # request threads, so it never holds up other requests.
+        meta = await anyio.to_thread.run_sync(
+            ctx.metadata.get, url, limiter=request.app.state.fetch_limiter
+        )
         metadata.update(
             title=meta.title, description=meta.description, preview_image=meta.preview_image
         )
