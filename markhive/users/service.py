@@ -136,11 +136,11 @@ def authenticate_key(session: Session, secret: str) -> tuple[ApiKey, User]:
     raw = secret[len(KEY_PREFIX) :] if secret.startswith(KEY_PREFIX) else secret
     if not _HEX40.match(raw):
         raise AuthFailed("invalid")
-    key = repository.key_by_hash(session, _hash_secret(raw))
-    if key is None or key.revoked_at is not None:
+    found = repository.key_and_user(session, _hash_secret(raw))
+    if found is None or found[0].revoked_at is not None:
         raise AuthFailed("invalid")
-    user = repository.get(session, key.user_id)
-    if user is None or not user.is_active:
+    key, user = found
+    if not user.is_active:
         raise AuthFailed("inactive")
     return key, user
 
