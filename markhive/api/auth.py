@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from markhive.errors import AuthFailed
-from markhive.users import service as users
-from markhive.users.models import ApiKey, User
+from markhive.users.identity import KeyInfo, UserInfo, identify
 
 SCHEMES = ("token", "bearer")
 
@@ -22,8 +21,8 @@ INACTIVE = "inactive"
 
 @dataclass(frozen=True)
 class Caller:
-    user: User
-    key: ApiKey
+    user: UserInfo
+    key: KeyInfo
 
 
 def read_header(header: str | None) -> str:
@@ -39,5 +38,5 @@ def read_header(header: str | None) -> str:
 
 
 def authenticate(session: Session, header: str | None) -> Caller:
-    key, user = users.authenticate_key(session, read_header(header))
+    key, user = identify(session, read_header(header))
     return Caller(user=user, key=key)

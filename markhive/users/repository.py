@@ -48,21 +48,6 @@ def data_version(session: Session, user_id: int) -> int:
     return int(session.scalar(select(User.data_version).where(User.id == user_id)) or 0)
 
 
-def key_by_hash(session: Session, secret_hash: str) -> ApiKey | None:
-    return session.scalar(select(ApiKey).where(ApiKey.secret_hash == secret_hash))
-
-
-def key_and_user(session: Session, secret_hash: str) -> tuple[ApiKey, User] | None:
-    """The key with this hash and its user, in one query (it runs on every API request)."""
-    query = (
-        select(ApiKey, User)
-        .join(User, User.id == ApiKey.user_id)
-        .where(ApiKey.secret_hash == secret_hash)
-    )
-    row = session.execute(query).first()
-    return (row[0], row[1]) if row is not None else None
-
-
 def add_key(session: Session, key: ApiKey) -> ApiKey:
     session.add(key)
     session.flush()

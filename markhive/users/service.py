@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 import secrets
 from dataclasses import dataclass
@@ -13,13 +12,12 @@ from sqlalchemy.orm import Session
 from markhive.db.base import utcnow
 from markhive.errors import AuthFailed, Conflict, Forbidden, Invalid, NotFound
 from markhive.settings import PLANS, Settings
-from markhive.users import repository
+from markhive.users import identity, repository
+from markhive.users.identity import KEY_PREFIX
 from markhive.users.models import ApiKey, User
 from markhive.users.passwords import check_password, hash_password
 
-KEY_PREFIX = "lgg_"
 _USERNAME = re.compile(r"^[\w.@+-]{1,150}$")
-_HEX40 = re.compile(r"^[0-9a-f]{40}$")
 LAST_USED_RESOLUTION = timedelta(seconds=60)
 
 
@@ -89,10 +87,6 @@ def authenticate_password(session: Session, username: str, password: str) -> Use
     return user
 
 
-def _hash_secret(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
-
-
 @dataclass(frozen=True)
 class NewKey:
     key: ApiKey
@@ -110,7 +104,7 @@ def create_key(session: Session, settings: Settings, user: User, name: str = "")
     key = ApiKey(
         user_id=user.id,
         name=name.strip()[:100],
-        secret_hash=_hash_secret(raw),
+        secret_hash=identity.hash_secret(raw),
         prefix=raw[:8],
         created_at=utcnow(),
     )
@@ -128,24 +122,17 @@ def revoke_key(session: Session, key_id: int, user_id: int | None = None) -> Api
 
 
 def authenticate_key(session: Session, secret: str) -> tuple[ApiKey, User]:
-    """The key and its user for a secret given with or without the ``lgg_`` prefix.
-
-    Raises AuthFailed("invalid") for an unknown or revoked key and
-    AuthFailed("inactive") for a deactivated user.
-    """
-    raw = secret[len(KEY_PREFIX) :] if secret.startswith(KEY_PREFIX) else secret
-    if not _HEX40.match(raw):
+    """The key and its user as ORM objects (for commands and tests; requests use
+    markhive.users.identity). Raises AuthFailed like :func:`identity.identify`."""
+    key_info, _ = identity.identify(session, secret)
+    key = session.get(ApiKey, key_info.id)
+    user = repository.get(session, key.user_id) if key is not None else None
+    if key is None or user is None:  # deleted between the two reads
         raise AuthFailed("invalid")
-    found = repository.key_and_user(session, _hash_secret(raw))
-    if found is None or found[0].revoked_at is not None:
-        raise AuthFailed("invalid")
-    key, user = found
-    if not user.is_active:
-        raise AuthFailed("inactive")
     return key, user
 
 
-def key_needs_touch(key: ApiKey) -> bool:
+def key_needs_touch(key: ApiKey | identity.KeyInfo) -> bool:
     """Whether ``last_used_at`` is stale enough to be written again (at most once a minute)."""
     return key.last_used_at is None or utcnow() - key.last_used_at >= LAST_USED_RESOLUTION
 

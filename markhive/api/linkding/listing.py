@@ -13,7 +13,7 @@ from markhive.bookmarks.listing import BundleFilter, ListQuery
 from markhive.bundles import repository as bundle_rows
 from markhive.errors import Invalid
 from markhive.users import repository as user_rows
-from markhive.users.models import User
+from markhive.users.identity import UserInfo
 from markhive.users.profile import effective
 
 SORTS = ("added_desc", "added_asc", "modified_desc", "modified_asc", "title_asc", "title_desc")
@@ -23,7 +23,7 @@ YES_NO = {"yes": True, "no": False}
 def list_query(
     session: Session,
     request: Request,
-    user: User | None,
+    user: UserInfo | None,
     owner_ids: list[int],
     archived: bool | None,
     page: Page,
@@ -49,7 +49,7 @@ def list_query(
     )
 
 
-def _bundle(session: Session, user: User | None, raw: str | None) -> BundleFilter | None:
+def _bundle(session: Session, user: UserInfo | None, raw: str | None) -> BundleFilter | None:
     if raw is None or raw == "":
         return None
     if not re.fullmatch(r"\s*[-+]?[0-9]{1,30}\s*", raw):
