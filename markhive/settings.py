@@ -83,6 +83,11 @@ class Settings:
         """Fill the defaults that depend on other settings and check values."""
         if self.default_plan not in PLANS:
             raise SettingsError(f"MARKHIVE_DEFAULT_PLAN must be one of {', '.join(PLANS)}")
+        for name in ("workers", "threads", "port", "max_body_bytes", "fetch_max_bytes"):
+            if getattr(self, name) < 1:
+                raise SettingsError(f"{PREFIX}{name.upper()} must be at least 1")
+        if self.fetch_timeout <= 0:
+            raise SettingsError(f"{PREFIX}FETCH_TIMEOUT must be more than 0")
         data_dir = Path(self.data_dir).expanduser().resolve()
         url = self.database_url or f"sqlite:///{data_dir / 'markhive.db'}"
         return dataclasses.replace(self, data_dir=data_dir, database_url=url)
