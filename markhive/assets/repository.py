@@ -6,6 +6,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from markhive.assets.models import Asset
+from markhive.db.session import add as add
+from markhive.db.session import remove as remove
 
 
 def get(session: Session, bookmark_id: int, asset_id: int) -> Asset | None:
@@ -24,14 +26,3 @@ def files_of(session: Session, bookmark_id: int) -> list[str]:
     return [
         f for f in session.scalars(select(Asset.file).where(Asset.bookmark_id == bookmark_id)) if f
     ]
-
-
-def add(session: Session, asset: Asset) -> Asset:
-    session.add(asset)
-    session.flush()
-    return asset
-
-
-def remove(session: Session, asset: Asset) -> None:
-    session.delete(asset)
-    session.flush()

@@ -4,7 +4,6 @@ update, archive, delete. Values arrive parsed; the rules are checked here."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -209,14 +208,3 @@ def delete(
         on_delete(session, bookmark)
     repository.remove(session, bookmark)
     users.bump_data_version(session, user_id)
-
-
-def record_visit(
-    session: Session, user_id: int, bookmark_id: int, when: datetime | None = None
-) -> Bookmark:
-    bookmark = get(session, user_id, bookmark_id)
-    bookmark.visit_count += 1
-    bookmark.last_visited_at = when or utcnow()
-    session.flush()
-    users.bump_data_version(session, user_id)
-    return bookmark

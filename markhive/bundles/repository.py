@@ -6,6 +6,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from markhive.bundles.models import Bundle
+from markhive.db.session import add as add
+from markhive.db.session import remove as remove
 
 
 def get(session: Session, user_id: int, bundle_id: int) -> Bundle | None:
@@ -25,17 +27,6 @@ def page(session: Session, user_id: int, limit: int, offset: int) -> tuple[list[
 def next_order(session: Session, user_id: int) -> int:
     highest = session.scalar(select(func.max(Bundle.order)).where(Bundle.user_id == user_id))
     return 0 if highest is None else int(highest) + 1
-
-
-def add(session: Session, bundle: Bundle) -> Bundle:
-    session.add(bundle)
-    session.flush()
-    return bundle
-
-
-def remove(session: Session, bundle: Bundle) -> None:
-    session.delete(bundle)
-    session.flush()
 
 
 def renumber(session: Session, user_id: int) -> None:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TypeVar
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from markhive.db.engine import WRITE_OPTION
 
+T = TypeVar("T")
 AFTER_COMMIT = "markhive_after_commit"
 
 
@@ -17,6 +19,19 @@ def after_commit(session: Session, action: Callable[[], None]) -> None:
     """Run ``action`` once the unit of work has committed (never if it rolls back):
     removing files, enqueuing jobs that must see the committed rows."""
     session.info.setdefault(AFTER_COMMIT, []).append(action)
+
+
+def add(session: Session, obj: T) -> T:
+    """Insert ``obj`` now (so its id is known); repositories re-export this."""
+    session.add(obj)
+    session.flush()
+    return obj
+
+
+def remove(session: Session, obj: object) -> None:
+    """Delete ``obj`` now; repositories re-export this."""
+    session.delete(obj)
+    session.flush()
 
 
 class Database:

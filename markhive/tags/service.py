@@ -44,11 +44,6 @@ def clean_names(items: Sequence[str], field: str = "tag_names") -> list[str]:
     return list(found.values())
 
 
-def split_keywords(text: str) -> list[str]:
-    """LinkaGoGo keywords: split on whitespace and commas, empties dropped."""
-    return [part for part in re.split(r"[\s,]+", text) if part]
-
-
 def ensure_tags(session: Session, user_id: int, names: Sequence[str]) -> list[Tag]:
     """The user's tags with these names, created where missing; existing tags keep
     their stored spelling."""
@@ -70,15 +65,6 @@ def set_bookmark_tags(
     repository.unlink(session, bookmark_id, current - wanted)
     repository.link(session, bookmark_id, wanted - current)
     return wanted != current
-
-
-def add_bookmark_tags(
-    session: Session, user_id: int, bookmark_id: int, names: Sequence[str]
-) -> bool:
-    wanted = {tag.id for tag in ensure_tags(session, user_id, names)}
-    current = repository.tag_ids_of(session, bookmark_id)
-    repository.link(session, bookmark_id, wanted - current)
-    return not wanted <= current
 
 
 def create_tag(session: Session, user_id: int, name: str) -> Tag:

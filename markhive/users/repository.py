@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from markhive.db.session import add as add
 from markhive.users.models import ApiKey, User
 
 
@@ -22,17 +23,6 @@ def count(session: Session) -> int:
     return int(session.scalar(select(func.count()).select_from(User)) or 0)
 
 
-def count_admins(session: Session) -> int:
-    query = select(func.count()).select_from(User).where(User.is_admin.is_(True))
-    return int(session.scalar(query) or 0)
-
-
-def add(session: Session, user: User) -> User:
-    session.add(user)
-    session.flush()
-    return user
-
-
 def all_users(session: Session) -> list[User]:
     return list(session.scalars(select(User).order_by(User.id)))
 
@@ -46,12 +36,6 @@ def bump_data_version(session: Session, user_id: int) -> None:
 
 def data_version(session: Session, user_id: int) -> int:
     return int(session.scalar(select(User.data_version).where(User.id == user_id)) or 0)
-
-
-def add_key(session: Session, key: ApiKey) -> ApiKey:
-    session.add(key)
-    session.flush()
-    return key
 
 
 def active_keys(session: Session, user_id: int) -> list[ApiKey]:

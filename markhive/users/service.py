@@ -108,7 +108,7 @@ def create_key(session: Session, settings: Settings, user: User, name: str = "")
         prefix=raw[:8],
         created_at=utcnow(),
     )
-    repository.add_key(session, key)
+    repository.add(session, key)
     return NewKey(key=key, secret=KEY_PREFIX + raw)
 
 

@@ -16,7 +16,7 @@ from markhive.tags.models import Tag
 WEB_ARCHIVE = "https://web.archive.org/web/"
 
 
-# The columns a linkding bookmark needs, for bookmarks.repository.rows.
+# The columns a linkding bookmark needs, in the order bookmark() unpacks them.
 COLUMNS = (
     Bookmark.id,
     Bookmark.url,
