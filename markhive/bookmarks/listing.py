@@ -14,18 +14,19 @@ version (see ``CountCache``).
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import ARRAY, ColumnElement, Integer, any_, bindparam, func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import UnaryExpression
 
 from markhive.bookmarks.derived import fold
+from markhive.db.ids import among, among_params
+from markhive.db.raw import Compiled
 from markhive.search.ast import And, Keyword, Node, Not, Or, Tag, Term, prune
 from markhive.search.candidates import Source, Sources, smallest
 from markhive.search.compiler import BOOKMARKS, Compiler, SearchOptions, unindexed
@@ -34,6 +35,12 @@ from markhive.search.parser import parse
 from markhive.users.models import User
 
 USERS = User.__table__.c
+# Read on every list request (the count cache's key), so compiled once and run raw.
+_VERSIONS = Compiled(
+    lambda dialect: (
+        select(USERS.id, USERS.data_version).where(among(USERS.id, [], dialect)).order_by(USERS.id)
+    )
+)
 Plan = Literal["auto", "walk", "drive"]
 
 # name -> (column, descending); every order ends with id, in the same direction.
@@ -227,13 +234,8 @@ def _drive(
     """Every matching candidate's id, sorted."""
     if not candidates:
         return []
-    ids = sorted(candidates)
-    if dialect == "postgresql":
-        among = BOOKMARKS.id == any_(bindparam("candidates", ids, type_=ARRAY(Integer)))
-    else:
-        listed = func.json_each(json.dumps(ids)).table_valued("value")
-        among = BOOKMARKS.id.in_(select(listed.c.value))
-    statement = select(BOOKMARKS.id).where(among, *conditions).order_by(*order)
+    listed = among(BOOKMARKS.id, sorted(candidates), dialect)
+    statement = select(BOOKMARKS.id).where(listed, *conditions).order_by(*order)
     return list(session.execute(statement).scalars().all())
 
 
@@ -250,9 +252,7 @@ def _order(sort: str, dialect: str) -> list[UnaryExpression[Any]]:
 def _count_key(
     session: Session, q: ListQuery, owners: list[int], node: Node, bundle: Node | None
 ) -> Hashable:
-    rows = session.execute(
-        select(USERS.id, USERS.data_version).where(USERS.id.in_(owners)).order_by(USERS.id)
-    )
+    rows = _VERSIONS.fetch(session, among_params(owners, session))
     versions = tuple((int(user_id), int(version)) for user_id, version in rows)
     return (
         versions,
