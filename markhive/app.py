@@ -22,6 +22,7 @@ from markhive.context import Context, build_context
 from markhive.errors import DomainError
 from markhive.jobs.queue import BackgroundConsumer
 from markhive.settings import Settings
+from markhive.web.media import ROUTES as MEDIA_ROUTES
 
 log = logging.getLogger("markhive")
 FETCH_THREADS = 16
@@ -85,6 +86,7 @@ def create_app(settings: Settings, context: Context | None = None) -> FastAPI:
     )
     app.state.ctx = ctx
     app.router.routes.extend(LINKDING_ROUTES)
+    app.router.routes.extend(MEDIA_ROUTES)
     app.add_exception_handler(DomainError, domain_error)
     app.add_exception_handler(HTTPException, http_error)
     app.add_exception_handler(Exception, server_error)

@@ -100,6 +100,11 @@ class Settings:
     def assets_dir(self) -> Path:
         return self.data_dir / "assets"
 
+    @property
+    def media_dir(self) -> Path:
+        """Fetched favicons and preview images, served at /media/."""
+        return self.data_dir / "media"
+
     def ensure_data_dir(self) -> None:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.assets_dir.mkdir(parents=True, exist_ok=True)

@@ -41,3 +41,22 @@ def apply_page_metadata(
     session.flush()
     bump_data_version(session, bookmark.user_id)
     return True
+
+
+def apply_page_images(
+    session: Session, bookmark_id: int, favicon_file: str | None, preview_file: str | None
+) -> bool:
+    """Record fetched favicon and preview image files; True if anything changed."""
+    bookmark = session.get(Bookmark, bookmark_id, with_for_update=True, populate_existing=True)
+    if bookmark is None:
+        return False
+    changed = False
+    if favicon_file and bookmark.favicon_file != favicon_file:
+        bookmark.favicon_file = favicon_file
+        changed = True
+    if preview_file and bookmark.preview_image_file != preview_file:
+        bookmark.preview_image_file = preview_file
+        changed = True
+    if changed:
+        session.flush()
+    return changed

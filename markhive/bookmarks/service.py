@@ -154,7 +154,7 @@ def create(
             if clean.get("tag_names"):
                 tags.set_bookmark_tags(session, user_id, bookmark.id, clean["tag_names"])
             users.bump_data_version(session, user_id)
-            if enrich is not None and (not bookmark.title or not bookmark.description):
+            if enrich is not None:  # title, description, favicon, preview image
                 enrich(session, bookmark)
             return bookmark, True
     if not merge:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import time
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin
@@ -29,21 +29,36 @@ log = logging.getLogger(__name__)
 MAX_REDIRECTS = 5
 USER_AGENT = f"Mozilla/5.0 (compatible; markhive/{__version__}; +bookmark metadata)"
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+HTML_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
+# Image types taken for favicons and previews, with the file extension they are kept under.
+IMAGE_TYPES = {
+    "image/png": "png",
+    "image/jpeg": "jpg",
+    "image/gif": "gif",
+    "image/webp": "webp",
+    "image/x-icon": "ico",
+    "image/vnd.microsoft.icon": "ico",
+    "image/avif": "avif",
+}
+MAX_IMAGE_BYTES = 1_000_000
 _REDIRECTS = (301, 302, 303, 307, 308)
 
 
 @dataclass(frozen=True)
 class FetchResult:
-    """What came back: ``html`` is set when a page was read; ``error`` says why not.
+    """What came back: ``html`` is set when a page was read, ``content`` and ``extension``
+    when an image was; ``error`` says why not.
 
     ``error`` is one of ``refused``, ``timeout``, ``network``, ``http``, ``redirects``,
-    ``not_html``, ``encoding``, or None on success.
+    ``not_html``, ``not_image``, ``too_large``, ``empty``, ``encoding``, or None on success.
     """
 
     url: str
     status: int | None = None
     html: str | None = None
     error: str | None = None
+    content: bytes | None = None
+    extension: str | None = None
 
     @property
     def transient(self) -> bool:
@@ -197,7 +212,28 @@ def _read_page(response: httpx.Response, url: str, limit: int) -> FetchResult:
     return FetchResult(url, status, html=decode_html(body, response.charset_encoding))
 
 
-def _follow(client: httpx.Client, url: str, settings: Settings, deadline: float) -> FetchResult:
+def _read_image(response: httpx.Response, url: str, limit: int) -> FetchResult:
+    status = response.status_code
+    if status >= 400:
+        return FetchResult(url, status, error="http")
+    content_type = response.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if content_type not in IMAGE_TYPES:
+        return FetchResult(url, status, error="not_image")
+    try:
+        body = _read_capped(response, limit + 1)
+    except (ValueError, zlib.error):
+        return FetchResult(url, status, error="encoding")
+    if len(body) > limit or not body:
+        return FetchResult(url, status, error="too_large" if body else "empty")
+    return FetchResult(url, status, content=body, extension=IMAGE_TYPES[content_type])
+
+
+Reader = Callable[[httpx.Response, str, int], FetchResult]
+
+
+def _follow(
+    client: httpx.Client, url: str, limit: int, deadline: float, read: Reader
+) -> FetchResult:
     for _ in range(MAX_REDIRECTS + 1):
         guard.check_scheme(url)
         left = max(deadline - time.monotonic(), 0.001)
@@ -206,17 +242,27 @@ def _follow(client: httpx.Client, url: str, settings: Settings, deadline: float)
             if response.status_code in _REDIRECTS and location:
                 url = urljoin(str(response.url), location.strip())
                 continue
-            return _read_page(response, str(response.url), settings.fetch_max_bytes)
+            return read(response, str(response.url), limit)
     return FetchResult(url, error="redirects")
 
 
 def fetch_page(url: str, settings: Settings) -> FetchResult:
     """Fetch ``url`` (following up to five redirects) within ``settings.fetch_timeout``."""
+    return _fetch(url, settings, settings.fetch_max_bytes, _read_page, HTML_ACCEPT)
+
+
+def fetch_image(url: str, settings: Settings) -> FetchResult:
+    """Fetch an image (a favicon, a preview) of at most ``MAX_IMAGE_BYTES``, under the same
+    guard and deadline as pages. Only raster types are taken: an SVG can carry script."""
+    return _fetch(url, settings, MAX_IMAGE_BYTES, _read_image, "image/*")
+
+
+def _fetch(url: str, settings: Settings, limit: int, read: Reader, accept: str) -> FetchResult:
     deadline = time.monotonic() + settings.fetch_timeout
     backend = GuardedBackend(allow_private=settings.allow_private_fetch, deadline=deadline)
     headers = {
         "User-Agent": USER_AGENT,
-        "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5",
+        "Accept": accept,
         "Accept-Encoding": "gzip, deflate",
     }
     try:
@@ -226,7 +272,7 @@ def fetch_page(url: str, settings: Settings) -> FetchResult:
             follow_redirects=False,
             trust_env=False,
         ) as client:
-            return _follow(client, url, settings, deadline)
+            return _follow(client, url, limit, deadline, read)
     except guard.FetchRefused as exc:
         log.info("not fetching %s: %s", url, exc)
         return FetchResult(url, error="refused")

@@ -24,6 +24,7 @@ class ParsedPage:
     title: str | None
     description: str | None
     preview_image: str | None
+    icon: str | None = None
 
 
 def _codec(name: str | None) -> str | None:
@@ -101,4 +102,15 @@ def parse_html(html: str, page_url: str) -> ParsedPage:
     if title is None:
         title = _clean(meta.get("og:title"))
     image = _absolute_image(page_url, meta.get("og:image") or meta.get("og:image:url"))
-    return ParsedPage(title=title, description=description, preview_image=image)
+    return ParsedPage(
+        title=title, description=description, preview_image=image, icon=_icon(tree, page_url)
+    )
+
+
+def _icon(tree: LexborHTMLParser, page_url: str) -> str | None:
+    """The page's own icon: the first <link rel="icon"> (or "shortcut icon")."""
+    for node in tree.css("link[rel][href]"):
+        rel = (node.attributes.get("rel") or "").lower().split()
+        if "icon" in rel:
+            return _absolute_image(page_url, node.attributes.get("href"))
+    return None

@@ -25,6 +25,7 @@ def upsert(
     description: str | None,
     preview_image: str | None,
     fetched_at: datetime,
+    icon: str | None = None,
 ) -> None:
     """Store one fetch result; the last writer wins when two requests race."""
     values = {
@@ -34,6 +35,7 @@ def upsert(
         "title": title,
         "description": description,
         "preview_image": preview_image,
+        "icon": icon,
         "fetched_at": fetched_at,
     }
     dialect = session.get_bind().dialect.name

@@ -38,6 +38,7 @@ class PageMeta:
     title: str | None = None
     description: str | None = None
     preview_image: str | None = None
+    icon: str | None = None  # the page's <link rel="icon">, for the favicon
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,7 @@ class MetadataService:
             seconds = min(seconds, FAILURE_CACHE_SECONDS)
         if row.fetched_at < now - timedelta(seconds=seconds):
             return None
-        meta = PageMeta(url, row.title, row.description, row.preview_image)
+        meta = PageMeta(url, row.title, row.description, row.preview_image, row.icon)
         return Lookup(meta, ok=row.ok, transient=False, cached=True)
 
     def _from_result(self, url: str, result: FetchResult) -> Lookup:
@@ -105,7 +106,7 @@ class MetadataService:
         meta = PageMeta(url)
         if result.html is not None:
             page = parse_html(result.html, result.url)
-            meta = PageMeta(url, page.title, page.description, page.preview_image)
+            meta = PageMeta(url, page.title, page.description, page.preview_image, page.icon)
         return Lookup(meta, ok=ok, transient=result.transient, cached=False)
 
     def _store(self, key: str, url: str, lookup: Lookup, now: datetime) -> None:
@@ -120,6 +121,7 @@ class MetadataService:
                     title=meta.title,
                     description=meta.description,
                     preview_image=meta.preview_image,
+                    icon=meta.icon,
                     fetched_at=now,
                 )
         except SQLAlchemyError:
