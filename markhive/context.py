@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from markhive.assets.service import AssetService
 from markhive.assets.storage import AssetStorage
 from markhive.db.engine import make_engine
 from markhive.db.session import Database
+from markhive.search.count_cache import CountCache, OrderCache
 from markhive.settings import Settings
 
 if TYPE_CHECKING:
@@ -23,7 +24,8 @@ class Context:
     assets: AssetService
     metadata: MetadataService
     jobs: Jobs
-    count_cache: Any
+    count_cache: CountCache
+    order_cache: OrderCache
 
     def close(self) -> None:
         self.db.dispose()
@@ -33,7 +35,6 @@ def build_context(settings: Settings) -> Context:
     from markhive.fetch.service import MetadataService
     from markhive.jobs.queue import make_huey
     from markhive.jobs.tasks import Jobs
-    from markhive.search.count_cache import CountCache
 
     settings.ensure_data_dir()
     db = Database(make_engine(settings.database_url))
@@ -45,4 +46,5 @@ def build_context(settings: Settings) -> Context:
         metadata=metadata,
         jobs=Jobs(settings, db, make_huey(settings), metadata=metadata),
         count_cache=CountCache(),
+        order_cache=OrderCache(),
     )

@@ -30,7 +30,7 @@ from markhive.db.raw import Compiled
 from markhive.search.ast import And, Keyword, Node, Not, Or, Tag, Term, prune
 from markhive.search.candidates import Source, Sources, smallest
 from markhive.search.compiler import BOOKMARKS, Compiler, SearchOptions, unindexed
-from markhive.search.count_cache import CountCache
+from markhive.search.count_cache import CountCache, OrderCache
 from markhive.search.parser import parse
 from markhive.users.models import User
 
@@ -115,13 +115,24 @@ class Page:
     plan: Literal["none", "walk", "drive"]
 
 
-def list_ids(session: Session, q: ListQuery, count_cache: CountCache) -> tuple[list[int], int]:
+def list_ids(
+    session: Session,
+    q: ListQuery,
+    count_cache: CountCache,
+    order_cache: OrderCache | None = None,
+) -> tuple[list[int], int]:
     """The ids of one page, in order, and the exact number of matching bookmarks."""
-    page = list_page(session, q, count_cache)
+    page = list_page(session, q, count_cache, order_cache=order_cache)
     return page.ids, page.count
 
 
-def list_page(session: Session, q: ListQuery, count_cache: CountCache, plan: Plan = "auto") -> Page:
+def list_page(
+    session: Session,
+    q: ListQuery,
+    count_cache: CountCache,
+    plan: Plan = "auto",
+    order_cache: OrderCache | None = None,
+) -> Page:
     """``list_ids`` with the plan used; ``plan`` forces one (a forced drive needs a source)."""
     if q.sort not in SORTS:
         raise ValueError(f"unknown sort: {q.sort}")
@@ -141,6 +152,10 @@ def list_page(session: Session, q: ListQuery, count_cache: CountCache, plan: Pla
     # for a version nobody asks for any more.
     key = _count_key(session, q, owners, node, bundle_node)
     count = count_cache.get(key)
+    order_key = (q.sort, key)
+    ordered = order_cache.get(order_key) if order_cache is not None and plan == "auto" else None
+    if ordered is not None:
+        return Page(list(ordered[q.offset : q.offset + q.limit]), len(ordered), "drive")
     sources = _sources(q, owners, compiler, node, bundle_node)
     candidates: set[int] | None = None
     if sources and (plan == "drive" or (plan == "auto" and dialect == "sqlite")):
@@ -151,6 +166,8 @@ def list_page(session: Session, q: ListQuery, count_cache: CountCache, plan: Pla
         conditions += _filters(q, owners, unindexed)
         ids = _drive(session, dialect, candidates, conditions, _order(q.sort, dialect))
         count_cache.put(key, len(ids))
+        if order_cache is not None and len(ids) <= OrderCache.MAX_IDS:
+            order_cache.put(order_key, tuple(ids))
         return Page(ids[q.offset : q.offset + q.limit], len(ids), "drive")
 
     conditions += _filters(q, owners)

@@ -1,4 +1,5 @@
-"""A small thread-safe LRU cache for exact list counts.
+"""Small thread-safe LRU caches for lists: exact counts, and the sorted ids of small
+results (so paging through a search does not probe the index again).
 
 Keys include each owner's ``users.data_version``, which every write to the owner's
 bookmarks bumps, so a write makes the old entries unreachable; they age out of the LRU.
@@ -9,17 +10,20 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable
+from typing import Generic, TypeVar
+
+V = TypeVar("V")
 
 
-class CountCache:
-    def __init__(self, max_entries: int = 10_000) -> None:
+class LRUCache(Generic[V]):
+    def __init__(self, max_entries: int) -> None:
         self.max_entries = max_entries
-        self._entries: OrderedDict[Hashable, int] = OrderedDict()
+        self._entries: OrderedDict[Hashable, V] = OrderedDict()
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
 
-    def get(self, key: Hashable) -> int | None:
+    def get(self, key: Hashable) -> V | None:
         with self._lock:
             value = self._entries.get(key)
             if value is None:
@@ -29,7 +33,7 @@ class CountCache:
             self.hits += 1
             return value
 
-    def put(self, key: Hashable, value: int) -> None:
+    def put(self, key: Hashable, value: V) -> None:
         if self.max_entries <= 0:
             return
         with self._lock:
@@ -45,3 +49,20 @@ class CountCache:
     def __len__(self) -> int:
         with self._lock:
             return len(self._entries)
+
+
+class CountCache(LRUCache[int]):
+    """Exact counts of lists and searches."""
+
+    def __init__(self, max_entries: int = 10_000) -> None:
+        super().__init__(max_entries)
+
+
+class OrderCache(LRUCache[tuple[int, ...]]):
+    """The sorted ids of searches driven from a small candidate set (at most
+    ``MAX_IDS`` each, so the whole cache stays within a few megabytes)."""
+
+    MAX_IDS = 5_000
+
+    def __init__(self, max_entries: int = 256) -> None:
+        super().__init__(max_entries)

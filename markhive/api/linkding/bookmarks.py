@@ -75,7 +75,7 @@ async def _list(request: Request, archived: bool | None) -> Response:
 
     def work(session: Session, caller: Caller) -> dict[str, Any]:
         query = list_query(session, request, caller.user, [caller.user.id], archived, page)
-        ids, count = listing.list_ids(session, query, ctx.count_cache)
+        ids, count = listing.list_ids(session, query, ctx.count_cache, ctx.order_cache)
         return envelope(request, base, page, count, render_rows(session, ids, base))
 
     return JSON(await run(request, work))
@@ -102,7 +102,7 @@ async def list_shared(request: Request) -> Response:
         if not owners:
             return envelope(request, base, page, 0, [])
         query.shared = True
-        ids, count = listing.list_ids(session, query, ctx.count_cache)
+        ids, count = listing.list_ids(session, query, ctx.count_cache, ctx.order_cache)
         return envelope(request, base, page, count, render_rows(session, ids, base))
 
     return JSON(await run_anonymous(request, work))

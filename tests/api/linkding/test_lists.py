@@ -114,13 +114,23 @@ def test_lax_tag_search_follows_the_profile(make_account, client: TestClient) ->
     assert ids(found) == [tagged.json()["id"]]
 
 
-def test_counts_follow_writes(api: TestClient) -> None:
-    create(api, url="https://a.example.com", title="needle")
-    assert api.get("/api/bookmarks/?q=needle").json()["count"] == 1
+def test_counts_and_cached_results_follow_writes(api: TestClient) -> None:
+    first = create(api, url="https://a.example.com", title="needle")
+    for _ in range(2):  # the second answer comes from the caches
+        assert ids(api.get("/api/bookmarks/?q=needle")) == [first["id"]]
     second = create(api, url="https://b.example.com", title="another needle")
-    assert api.get("/api/bookmarks/?q=needle").json()["count"] == 2
+    body = api.get("/api/bookmarks/?q=needle").json()
+    assert body["count"] == 2 and [b["id"] for b in body["results"]] == [second["id"], first["id"]]
+    assert ids(api.get("/api/bookmarks/?q=needle&limit=1&offset=1")) == [first["id"]]
+    api.patch(f"/api/bookmarks/{first['id']}/", json={"title": "moved on"})
+    assert ids(api.get("/api/bookmarks/?q=needle")) == [second["id"]]
     api.delete(f"/api/bookmarks/{second['id']}/")
-    assert api.get("/api/bookmarks/?q=needle").json()["count"] == 1
+    assert api.get("/api/bookmarks/?q=needle").json() == {
+        "count": 0,
+        "next": None,
+        "previous": None,
+        "results": [],
+    }
 
 
 def test_bundle_filter(api: TestClient) -> None:
