@@ -13,6 +13,7 @@ from aiolinkding import async_get_client
 from aiolinkding.client import Client
 from aiolinkding.errors import InvalidTokenError, RequestError, UnknownEndpointError
 
+from tests.api.linkding.test_bookmarks import PROFILE_DEFAULTS
 from tests.clients.conftest import Server
 
 pytestmark = pytest.mark.slow
@@ -168,20 +169,5 @@ def test_tag_create_as_aiolinkding_sends_it(server: Server, http: httpx.Client) 
 
 
 def test_user_profile(server: Server) -> None:
-    linkding = client(server)
-    profile = run(linkding.user.async_get_profile())
-    assert profile["theme"] == "auto"
-    assert profile["bookmark_date_display"] == "relative"
-    assert profile["bookmark_link_target"] == "_blank"
-    assert profile["web_archive_integration"] == "disabled"
-    assert profile["tag_search"] == "strict"
-    for flag in (
-        "enable_sharing",
-        "enable_public_sharing",
-        "enable_favicons",
-        "display_url",
-        "permanent_notes",
-    ):
-        assert profile[flag] is False, flag
-    assert profile["search_preferences"] == {}
-    assert profile["version"] == "1.46.2"
+    profile = run(client(server).user.async_get_profile())
+    assert {key: profile[key] for key in PROFILE_DEFAULTS} == PROFILE_DEFAULTS

@@ -10,13 +10,13 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
 from markhive.api.auth import Caller
-from markhive.api.common import base_url
 from markhive.api.linkding import serializers
 from markhive.api.linkding.errors import AssetError, ParentMissing
-from markhive.api.linkding.handler import context, path_id, run
-from markhive.api.linkding.pagination import envelope, read_page
+from markhive.api.linkding.handler import context, path_id, run, run_list
+from markhive.api.linkding.pagination import Page
 from markhive.api.linkding.wire import read_body
 from markhive.api.responses import JSON, no_content
+from markhive.assets.models import Asset
 from markhive.bookmarks import service as bookmarks
 from markhive.errors import NotFound
 
@@ -31,17 +31,12 @@ def _owned(session: Session, caller: Caller, bookmark_id: int) -> None:
 async def list_assets(request: Request) -> Response:
     ctx = context(request)
     bookmark_id = path_id(request, "bookmark_id")
-    page = read_page(request)
-    base = base_url(request, ctx.settings)
 
-    def work(session: Session, caller: Caller) -> dict[str, Any]:
+    def fetch(session: Session, caller: Caller, page: Page) -> tuple[list[Asset], int]:
         _owned(session, caller, bookmark_id)
-        items, count = ctx.assets.page(
-            session, caller.user.id, bookmark_id, page.limit, page.offset
-        )
-        return envelope(request, base, page, count, [serializers.asset(a) for a in items])
+        return ctx.assets.page(session, caller.user.id, bookmark_id, page.limit, page.offset)
 
-    return JSON(await run(request, work))
+    return await run_list(request, fetch, serializers.asset)
 
 
 async def upload(request: Request) -> Response:

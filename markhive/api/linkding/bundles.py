@@ -9,10 +9,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from markhive.api.auth import Caller
-from markhive.api.common import base_url
 from markhive.api.linkding import serializers
-from markhive.api.linkding.handler import context, path_id, run
-from markhive.api.linkding.pagination import envelope, read_page
+from markhive.api.linkding.handler import path_id, run, run_list
 from markhive.api.linkding.wire import Body, Fields, read_body
 from markhive.api.responses import JSON, no_content
 from markhive.bundles import repository
@@ -33,14 +31,13 @@ def bundle_values(body: Body, *, require_name: bool) -> dict[str, Any]:
 
 
 async def list_bundles(request: Request) -> Response:
-    page = read_page(request)
-    base = base_url(request, context(request).settings)
-
-    def work(session: Session, caller: Caller) -> dict[str, Any]:
-        items, count = repository.page(session, caller.user.id, page.limit, page.offset)
-        return envelope(request, base, page, count, [serializers.bundle(b) for b in items])
-
-    return JSON(await run(request, work))
+    return await run_list(
+        request,
+        lambda session, caller, page: repository.page(
+            session, caller.user.id, page.limit, page.offset
+        ),
+        serializers.bundle,
+    )
 
 
 async def create(request: Request) -> Response:

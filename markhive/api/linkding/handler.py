@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypeVar
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
+from starlette.responses import Response
 
 from markhive.api import auth
 from markhive.api.auth import Caller, authenticate
+from markhive.api.common import base_url
+from markhive.api.linkding.pagination import Page, envelope, read_page
+from markhive.api.responses import JSON
 from markhive.context import Context
 from markhive.errors import AuthFailed, NotFound
 from markhive.users import service as users
 
 T = TypeVar("T")
+R = TypeVar("R")
 MAX_ID = 2**31 - 1
 
 
@@ -67,3 +72,19 @@ async def run_anonymous(request: Request, work: Callable[[Session, Caller | None
             return work(session, caller)
 
     return await run_in_threadpool(job)
+
+
+async def run_list(
+    request: Request,
+    fetch: Callable[[Session, Caller, Page], tuple[Sequence[R], int]],
+    render: Callable[[R], dict[str, Any]],
+) -> Response:
+    """A paged list in linkding's envelope: ``fetch`` gives one page's items and the total."""
+    page = read_page(request)
+    base = base_url(request, context(request).settings)
+
+    def work(session: Session, caller: Caller) -> dict[str, Any]:
+        items, count = fetch(session, caller, page)
+        return envelope(request, base, page, count, [render(item) for item in items])
+
+    return JSON(await run(request, work))

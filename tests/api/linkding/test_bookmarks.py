@@ -303,21 +303,25 @@ def test_health_needs_no_auth_but_root_does(client: TestClient) -> None:
     assert response.status_code == 401
 
 
+# A new user's profile, as linkding's contract fixes it (the real-client tests use it too).
+PROFILE_DEFAULTS = {
+    "theme": "auto",
+    "bookmark_date_display": "relative",
+    "bookmark_link_target": "_blank",
+    "web_archive_integration": "disabled",
+    "tag_search": "strict",
+    "enable_sharing": False,
+    "enable_public_sharing": False,
+    "enable_favicons": False,
+    "display_url": False,
+    "permanent_notes": False,
+    "search_preferences": {},
+    "version": "1.46.2",
+}
+
+
 def test_profile_defaults(api: TestClient) -> None:
     profile = api.get("/api/user/profile/").json()
-    assert profile["theme"] == "auto"
-    assert profile["bookmark_date_display"] == "relative"
-    assert profile["bookmark_link_target"] == "_blank"
-    assert profile["web_archive_integration"] == "disabled"
-    assert profile["tag_search"] == "strict"
-    for flag in (
-        "enable_sharing",
-        "enable_public_sharing",
-        "enable_favicons",
-        "display_url",
-        "permanent_notes",
-    ):
-        assert profile[flag] is False
-    assert profile["search_preferences"] == {}
-    assert profile["version"] == "1.46.2"
+    assert {key: profile[key] for key in PROFILE_DEFAULTS} == PROFILE_DEFAULTS
+    assert set(profile) == {*PROFILE_DEFAULTS, "markhive_version"}
     assert profile["markhive_version"]
