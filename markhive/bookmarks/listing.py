@@ -29,12 +29,14 @@ from markhive.db.ids import among, among_params
 from markhive.db.raw import Compiled
 from markhive.search.ast import And, Keyword, Node, Not, Or, Tag, Term, prune
 from markhive.search.candidates import Source, Sources, smallest
-from markhive.search.compiler import BOOKMARKS, Compiler, SearchOptions, unindexed
+from markhive.search.compiler import BOOKMARKS, Compiler, SearchOptions, tag_names, unindexed
 from markhive.search.count_cache import CountCache, OrderCache
 from markhive.search.parser import parse
+from markhive.tags.models import Tag as TagRow
 from markhive.users.models import User
 
 USERS = User.__table__.c
+TAGS = TagRow.__table__.c
 # Read on every list request (the count cache's key), so compiled once and run raw.
 _VERSIONS = Compiled(
     lambda dialect: (
@@ -142,11 +144,15 @@ def list_page(
     node = prune(node)
     dialect = session.get_bind().dialect.name
     owners = sorted(set(q.owner_ids))
-    compiler = Compiler(dialect, owners, SearchOptions(q.lax_tags, q.keyword_substring))
     bundle_node = q.bundle.node() if q.bundle else None
+    # PostgreSQL plans `#tag` well only with the tag's id as a constant (its statistics on
+    # bookmark_tags.tag_id then apply): a tag on 34% of 100,000 went from 77 ms a page to 3 ms.
+    tag_ids = _tag_ids(session, owners, node, bundle_node) if dialect == "postgresql" else None
+    options = SearchOptions(q.lax_tags, q.keyword_substring)
+    compiler = Compiler(dialect, owners, options, tag_ids)
     conditions = [compiler.compile(node)]
     if bundle_node is not None:
-        conditions.append(Compiler(dialect, owners).compile(bundle_node))
+        conditions.append(Compiler(dialect, owners, resolved_tags=tag_ids).compile(bundle_node))
 
     # Read the versions before counting: a write in between can only make the entry stale
     # for a version nobody asks for any more.
@@ -264,6 +270,19 @@ def _order(sort: str, dialect: str) -> list[UnaryExpression[Any]]:
     if sort == "visit_date_desc" and dialect == "postgresql":
         first = first.nulls_last()  # SQLite puts NULLs last in a descending order already
     return [first, BOOKMARKS.id.desc()]
+
+
+def _tag_ids(session: Session, owners: list[int], *nodes: Node | None) -> dict[str, list[int]]:
+    """The owners' tag ids for every ``#tag`` named in the trees, by folded name."""
+    names = set().union(*(tag_names(node) for node in nodes))
+    found: dict[str, list[int]] = {name: [] for name in names}
+    if names:
+        query = select(TAGS.name_folded, TAGS.id).where(
+            TAGS.user_id.in_(owners), TAGS.name_folded.in_(sorted(names))
+        )
+        for name, tag_id in session.execute(query):
+            found[name].append(tag_id)
+    return found
 
 
 def _count_key(

@@ -15,7 +15,7 @@ planner in ``markhive.search.candidates`` uses the full-text index to find candi
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,11 +63,18 @@ class Compiler:
     """Turns search trees into conditions for a query over ``bookmarks`` of ``owner_ids``."""
 
     def __init__(
-        self, dialect: str, owner_ids: Sequence[int], options: SearchOptions | None = None
+        self,
+        dialect: str,
+        owner_ids: Sequence[int],
+        options: SearchOptions | None = None,
+        resolved_tags: Mapping[str, Sequence[int]] | None = None,
     ) -> None:
         self.dialect = dialect
         self.owner_ids = list(owner_ids)
         self.options = options or SearchOptions()
+        # The ids of the `#tags` in the query, looked up beforehand (see resolve_tags): with
+        # them as constants PostgreSQL can use its statistics on bookmark_tags.tag_id.
+        self.resolved_tags = resolved_tags
 
     def compile(self, node: Node) -> ColumnElement[bool]:
         """The condition for a parsed query (unknown keywords are pruned first)."""
@@ -79,6 +86,8 @@ class Compiler:
         if isinstance(node, Term):
             return self.term(node)
         if isinstance(node, Tag):
+            if self.resolved_tags is not None:
+                return self.has_tag_ids(self.resolved_tags.get(node.name, ()))
             return self.has_tag(TAGS.name_folded == node.name)
         if isinstance(node, Keyword):
             return self.keyword(node.name)
@@ -125,6 +134,15 @@ class Compiler:
             )
         )
 
+    def has_tag_ids(self, ids: Sequence[int]) -> ColumnElement[bool]:
+        if not ids:
+            return false()
+        return exists(
+            select(LINKS.bookmark_id).where(
+                LINKS.bookmark_id == BOOKMARKS.id, LINKS.tag_id.in_(list(ids))
+            )
+        )
+
     def keyword(self, name: str) -> ColumnElement[bool]:
         if name == "unread":
             return BOOKMARKS.unread == true()
@@ -156,3 +174,14 @@ def _unindexed_default(element: unindexed, compiler: SQLCompiler, **kw: Any) -> 
 @compiles(unindexed, "sqlite")
 def _unindexed_sqlite(element: unindexed, compiler: SQLCompiler, **kw: Any) -> str:
     return "+" + str(compiler.process(element.clauses, **kw))
+
+
+def tag_names(node: Node | None) -> set[str]:
+    """The (folded) names of every ``#tag`` in a tree."""
+    if isinstance(node, Tag):
+        return {node.name}
+    if isinstance(node, Not):
+        return tag_names(node.operand)
+    if isinstance(node, And | Or):
+        return set().union(*(tag_names(op) for op in node.operands))
+    return set()
