@@ -29,14 +29,19 @@ from markhive.db.ids import among, among_params
 from markhive.db.raw import Compiled
 from markhive.search.ast import And, Keyword, Node, Not, Or, Tag, Term, prune
 from markhive.search.candidates import Source, Sources, smallest
-from markhive.search.compiler import BOOKMARKS, Compiler, SearchOptions, tag_names, unindexed
+from markhive.search.compiler import (
+    BOOKMARKS,
+    TAGS,
+    Compiler,
+    SearchOptions,
+    tag_names,
+    unindexed,
+)
 from markhive.search.count_cache import CountCache, OrderCache
 from markhive.search.parser import parse
-from markhive.tags.models import Tag as TagRow
 from markhive.users.models import User
 
 USERS = User.__table__.c
-TAGS = TagRow.__table__.c
 # Read on every list request (the count cache's key), so compiled once and run raw.
 _VERSIONS = Compiled(
     lambda dialect: (
