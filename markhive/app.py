@@ -14,9 +14,11 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
 from markhive import __version__
+from markhive.api.linkagogo import errors as v1_errors
+from markhive.api.linkagogo.routes import ROUTES as V1_ROUTES
 from markhive.api.linkding import errors as linkding_errors
 from markhive.api.linkding.routes import ROUTES as LINKDING_ROUTES
-from markhive.api.middleware import BodyLimit, CanonicalPath
+from markhive.api.middleware import BodyLimit, CanonicalPath, RateLimitHeaders
 from markhive.api.responses import JSON
 from markhive.context import Context, build_context
 from markhive.errors import DomainError
@@ -32,8 +34,15 @@ def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
+def _is_v1(request: Request) -> bool:
+    path = request.url.path
+    return path == "/api/v1" or path.startswith("/api/v1/")
+
+
 async def domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, DomainError)
+    if _is_v1(request):
+        return v1_errors.to_response(exc)
     return linkding_errors.to_response(exc)
 
 
@@ -85,6 +94,7 @@ def create_app(settings: Settings, context: Context | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.ctx = ctx
+    app.router.routes.extend(V1_ROUTES)
     app.router.routes.extend(LINKDING_ROUTES)
     app.router.routes.extend(MEDIA_ROUTES)
     app.add_exception_handler(DomainError, domain_error)
@@ -92,4 +102,5 @@ def create_app(settings: Settings, context: Context | None = None) -> FastAPI:
     app.add_exception_handler(Exception, server_error)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(CanonicalPath)
+    app.add_middleware(RateLimitHeaders)  # outermost: the scope's state is shared below
     return app

@@ -7,10 +7,12 @@ from typing import TYPE_CHECKING
 
 from markhive.assets.service import AssetService
 from markhive.assets.storage import AssetStorage
+from markhive.bookmarks.stats import StatsCache
 from markhive.db.engine import make_engine
 from markhive.db.session import Database
 from markhive.search.count_cache import CountCache, OrderCache
 from markhive.settings import Settings
+from markhive.users.quota import QuotaStore, make_store
 
 if TYPE_CHECKING:
     from markhive.fetch.service import MetadataService
@@ -26,8 +28,11 @@ class Context:
     jobs: Jobs
     count_cache: CountCache
     order_cache: OrderCache
+    stats_cache: StatsCache
+    quota: QuotaStore
 
     def close(self) -> None:
+        self.quota.close()
         self.db.dispose()
 
 
@@ -47,4 +52,6 @@ def build_context(settings: Settings) -> Context:
         jobs=Jobs(settings, db, make_huey(settings), metadata=metadata),
         count_cache=CountCache(),
         order_cache=OrderCache(),
+        stats_cache=StatsCache(),
+        quota=make_store(settings.redis_url, db),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 
 class DomainError(Exception):
@@ -53,6 +54,7 @@ class AuthFailed(DomainError):
 class RateLimited(DomainError):
     """The key has used its requests for today."""
 
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: int, quota: Any = None) -> None:
         super().__init__(f"Rate limit exceeded: {limit} requests per day")
         self.limit = limit
+        self.quota = quota  # the key's markhive.users.quota.Quota, for the response headers

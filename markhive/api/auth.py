@@ -1,4 +1,5 @@
-"""Reading the API key from the Authorization header, shared by both API dialects."""
+"""Who is calling and whether they may: the API key from the Authorization header, the
+plan's rules and the daily quota. Shared by both API dialects."""
 
 from __future__ import annotations
 
@@ -6,8 +7,11 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from markhive.errors import AuthFailed
+from markhive.db.session import Database
+from markhive.errors import AuthFailed, Forbidden, RateLimited
+from markhive.settings import Settings
 from markhive.users.identity import KeyInfo, UserInfo, identify
+from markhive.users.quota import Quota, QuotaStore, next_midnight, today
 
 SCHEMES = ("token", "bearer")
 
@@ -19,10 +23,14 @@ INVALID = "invalid"
 INACTIVE = "inactive"
 
 
+NO_API_ON_FREE = "The free plan does not include API access; ask an admin to change the plan."
+
+
 @dataclass(frozen=True)
 class Caller:
     user: UserInfo
     key: KeyInfo
+    quota: Quota | None = None
 
 
 def read_header(header: str | None) -> str:
@@ -40,3 +48,21 @@ def read_header(header: str | None) -> str:
 def authenticate(session: Session, header: str | None) -> Caller:
     key, user = identify(session, read_header(header))
     return Caller(user=user, key=key)
+
+
+def admit(db: Database, settings: Settings, store: QuotaStore, header: str | None) -> Caller:
+    """The caller, once the key is valid, the plan allows API use and today's quota is
+    not used up (the request is counted here, whatever its outcome). Raises AuthFailed,
+    Forbidden or RateLimited; a RateLimited error carries the quota for the headers."""
+    with db.unit(write=False) as session:
+        caller = authenticate(session, header)
+    plan = caller.user.plan
+    if plan == "free":
+        raise Forbidden(NO_API_ON_FREE)
+    limit = settings.plan_request_limit(plan)
+    day = today()
+    used = store.hit(caller.key.id, day) if limit is not None else 0
+    quota = Quota(limit=limit, used=used, reset=next_midnight(day))
+    if quota.exceeded:
+        raise RateLimited(limit or 0, quota)
+    return Caller(caller.user, caller.key, quota)

@@ -1,4 +1,4 @@
-"""ASGI middleware: path spelling and the request body size limit."""
+"""ASGI middleware: path spelling, the request body size limit, rate-limit headers."""
 
 from __future__ import annotations
 
@@ -94,3 +94,26 @@ class BodyLimit:
 
 class BodyTooLarge(Exception):
     pass
+
+
+class RateLimitHeaders:
+    """Adds ``X-RateLimit-*`` to the response of a key-authenticated request: the API
+    handlers leave the key's quota in the request state (``markhive.api.handler``).
+    Must wrap every middleware that copies the scope, so the state dict is shared."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        state = scope.setdefault("state", {})
+
+        async def with_headers(message: Message) -> None:
+            quota = state.get("quota")
+            if message["type"] == "http.response.start" and quota is not None:
+                message = dict(message, headers=[*message.get("headers", ()), *quota.headers()])
+            await send(message)
+
+        await self.app(scope, receive, with_headers)

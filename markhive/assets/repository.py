@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from markhive.assets.models import Asset
+from markhive.bookmarks.models import Bookmark
+from markhive.db.ids import among
 from markhive.db.session import add as add
 from markhive.db.session import remove as remove
 
@@ -26,3 +30,14 @@ def files_of(session: Session, bookmark_id: int) -> list[str]:
     return [
         f for f in session.scalars(select(Asset.file).where(Asset.bookmark_id == bookmark_id)) if f
     ]
+
+
+def files_in_folders(session: Session, user_id: int, folder_ids: Sequence[int]) -> list[str]:
+    """The asset files of every bookmark of the user's in these folders."""
+    dialect = session.get_bind().dialect.name
+    query = (
+        select(Asset.file)
+        .join(Bookmark, Bookmark.id == Asset.bookmark_id)
+        .where(Bookmark.user_id == user_id, among(Bookmark.folder_id, folder_ids, dialect))
+    )
+    return [name for name in session.scalars(query) if name]

@@ -105,8 +105,16 @@ class AssetService:
 
     def forget_files(self, session: Session, bookmark: Bookmark) -> None:
         """Remove the bookmark's asset files once its deletion has committed."""
-        names = repository.files_of(session, bookmark.id)
+        self._remove_after_commit(session, repository.files_of(session, bookmark.id))
 
+    def forget_folder_files(self, session: Session, user_id: int, folder_ids: list[int]) -> None:
+        """Remove the asset files of the bookmarks in these folders once their deletion
+        has committed."""
+        self._remove_after_commit(
+            session, repository.files_in_folders(session, user_id, folder_ids)
+        )
+
+    def _remove_after_commit(self, session: Session, names: list[str]) -> None:
         def remove_files() -> None:
             for name in names:
                 self.storage.remove(name)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from markhive.bookmarks.models import Bookmark
@@ -41,3 +42,58 @@ class RawRows:
             return []
         found = {row[0]: row for row in self._query.fetch(session, among_params(ids, session))}
         return [found[i] for i in ids if i in found]
+
+
+def owned(session: Session, user_id: int, ids: Sequence[int]) -> set[int]:
+    """Which of these ids are bookmarks of the user's."""
+    if not ids:
+        return set()
+    dialect = session.get_bind().dialect.name
+    query = select(Bookmark.id).where(Bookmark.user_id == user_id, among(Bookmark.id, ids, dialect))
+    return {int(i) for i in session.scalars(query)}
+
+
+def set_values(session: Session, user_id: int, ids: Sequence[int], **values: Any) -> None:
+    """Set columns on many of the user's bookmarks at once."""
+    if not ids:
+        return
+    dialect = session.get_bind().dialect.name
+    session.execute(
+        update(Bookmark)
+        .where(Bookmark.user_id == user_id, among(Bookmark.id, ids, dialect))
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def count_visit(session: Session, user_id: int, bookmark_id: int, when: datetime) -> bool:
+    """Add one visit (an increment in the database, exact under concurrency)."""
+    result = session.execute(
+        update(Bookmark)
+        .where(Bookmark.id == bookmark_id, Bookmark.user_id == user_id)
+        .values(visit_count=Bookmark.visit_count + 1, last_visited_at=when)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def due_reminders(session: Session, user_id: int, now: datetime) -> list[int]:
+    """Ids of the user's bookmarks whose reminder is due, oldest reminder first."""
+    query = (
+        select(Bookmark.id)
+        .where(Bookmark.user_id == user_id, Bookmark.reminder_at <= now)
+        .order_by(Bookmark.reminder_at, Bookmark.id)
+    )
+    return [int(i) for i in session.scalars(query)]
+
+
+def totals(session: Session, user_id: int) -> tuple[int, int, datetime | None, datetime | None]:
+    """(bookmarks, favourites, first date added, last date added) of the user."""
+    mine = Bookmark.user_id == user_id
+    count = session.scalar(select(func.count()).select_from(Bookmark).where(mine))
+    favorites = session.scalar(
+        select(func.count()).select_from(Bookmark).where(mine, Bookmark.is_favorite.is_(True))
+    )
+    first = session.scalar(select(func.min(Bookmark.date_added)).where(mine))
+    last = session.scalar(select(func.max(Bookmark.date_added)).where(mine))
+    return int(count or 0), int(favorites or 0), first, last

@@ -38,6 +38,9 @@ WRITABLE = frozenset(
         "tag_names",
     }
 )
+# Fields only the LinkaGoGo dialect shows: changing them alone leaves date_modified be,
+# so the bookmark looks unchanged to a linkding client.
+V1_ONLY = frozenset({"is_favorite", "rating", "folder_id", "reminder_at"})
 DUPLICATE_URL = "A bookmark with this URL already exists."
 
 # Called with (session, bookmark) when a new bookmark's page should be fetched later.
@@ -93,14 +96,15 @@ def _refresh_derived(bookmark: Bookmark) -> None:
     bookmark.sort_title = derived.sort_title(bookmark.title, bookmark.url)
 
 
-def _apply(bookmark: Bookmark, values: Mapping[str, Any]) -> bool:
-    changed = False
+def _apply(bookmark: Bookmark, values: Mapping[str, Any]) -> set[str]:
+    """Set the values on the bookmark; the names of those that changed."""
+    changed = set()
     for name, value in values.items():
         if name in ("tag_names", "date_modified"):
             continue
         if getattr(bookmark, name) != value:
             setattr(bookmark, name, value)
-            changed = True
+            changed.add(name)
     return changed
 
 
@@ -181,13 +185,14 @@ def _update(
     session: Session, user_id: int, bookmark: Bookmark, values: Mapping[str, Any]
 ) -> Bookmark:
     changed = _apply(bookmark, values)
-    if "tag_names" in values:
-        changed = (
-            tags.set_bookmark_tags(session, user_id, bookmark.id, values["tag_names"]) or changed
-        )
+    if "tag_names" in values and tags.set_bookmark_tags(
+        session, user_id, bookmark.id, values["tag_names"]
+    ):
+        changed.add("tag_names")
     if changed:
         _refresh_derived(bookmark)
-        bookmark.date_modified = utcnow()
+        if changed - V1_ONLY:
+            bookmark.date_modified = utcnow()
         session.flush()
         users.bump_data_version(session, user_id)
     return bookmark

@@ -97,3 +97,55 @@ def unlink(session: Session, bookmark_id: int, tag_ids: Iterable[int]) -> None:
                 BookmarkTag.bookmark_id == bookmark_id, BookmarkTag.tag_id.in_(ids)
             )
         )
+
+
+def links_among(
+    session: Session, bookmark_ids: Sequence[int], tag_ids: Sequence[int]
+) -> set[tuple[int, int]]:
+    """The (bookmark id, tag id) links that exist among these bookmarks and tags."""
+    if not bookmark_ids or not tag_ids:
+        return set()
+    dialect = session.get_bind().dialect.name
+    query = select(BookmarkTag.bookmark_id, BookmarkTag.tag_id).where(
+        among(BookmarkTag.bookmark_id, bookmark_ids, dialect), BookmarkTag.tag_id.in_(tag_ids)
+    )
+    return {(int(b), int(t)) for b, t in session.execute(query)}
+
+
+def link_pairs(session: Session, pairs: Iterable[tuple[int, int]]) -> None:
+    rows = [{"bookmark_id": b, "tag_id": t} for b, t in pairs]
+    if rows:
+        session.execute(insert(BookmarkTag), rows)
+
+
+def unlink_pairs(session: Session, pairs: Iterable[tuple[int, int]]) -> None:
+    by_tag: dict[int, list[int]] = defaultdict(list)
+    for bookmark_id, tag_id in pairs:
+        by_tag[tag_id].append(bookmark_id)
+    dialect = session.get_bind().dialect.name
+    for tag_id, bookmark_ids in by_tag.items():
+        session.execute(
+            delete(BookmarkTag).where(
+                BookmarkTag.tag_id == tag_id, among(BookmarkTag.bookmark_id, bookmark_ids, dialect)
+            )
+        )
+
+
+def count(session: Session, user_id: int) -> int:
+    return int(
+        session.scalar(select(func.count()).select_from(Tag).where(Tag.user_id == user_id)) or 0
+    )
+
+
+def most_used(session: Session, user_id: int, limit: int) -> list[tuple[str, int]]:
+    """The user's tags with the most bookmarks: (name, count), most used first."""
+    uses = func.count(BookmarkTag.bookmark_id)
+    query = (
+        select(Tag.name, uses)
+        .join(BookmarkTag, BookmarkTag.tag_id == Tag.id)
+        .where(Tag.user_id == user_id)
+        .group_by(Tag.id, Tag.name)
+        .order_by(uses.desc(), Tag.name)
+        .limit(limit)
+    )
+    return [(name, int(n)) for name, n in session.execute(query)]

@@ -16,6 +16,7 @@ from markhive.users import repository as users
 
 MAX_TAG_LENGTH = 64
 _SPACE = re.compile(r"\s")
+_KEYWORD_BREAK = re.compile(r"[\s,]+")
 
 
 def clean_names(items: Sequence[str], field: str = "tag_names") -> list[str]:
@@ -42,6 +43,12 @@ def clean_names(items: Sequence[str], field: str = "tag_names") -> list[str]:
     if errors:
         raise Invalid({field: errors})
     return list(found.values())
+
+
+def split_keywords(text: str, field: str = "keywords") -> list[str]:
+    """LinkaGoGo's keywords: split on whitespace and commas, empty ones dropped,
+    duplicates removed case-insensitively; each is a tag."""
+    return clean_names([word for word in _KEYWORD_BREAK.split(text) if word], field)
 
 
 def ensure_tags(session: Session, user_id: int, names: Sequence[str]) -> list[Tag]:
@@ -76,7 +83,9 @@ def create_tag(session: Session, user_id: int, name: str) -> Tag:
             "name", f"Ensure this field has no more than {MAX_TAG_LENGTH} characters."
         )
     name = _SPACE.sub("-", name)
-    return ensure_tags(session, user_id, [name])[0]
+    tag = ensure_tags(session, user_id, [name])[0]
+    users.bump_data_version(session, user_id)  # the account's tag count changed
+    return tag
 
 
 def get_tag(session: Session, user_id: int, tag_id: int) -> Tag:

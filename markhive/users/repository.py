@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from markhive.db.session import add as add
-from markhive.users.models import ApiKey, User
+from markhive.users.models import ApiKey, RequestQuota, User
 
 
 def get(session: Session, user_id: int) -> User | None:
@@ -56,3 +58,30 @@ def keys(session: Session, user_id: int | None = None) -> list[ApiKey]:
 
 def touch_key(session: Session, key_id: int, when: datetime) -> None:
     session.execute(update(ApiKey).where(ApiKey.id == key_id).values(last_used_at=when))
+
+
+def count_request(session: Session, key_id: int, day: date) -> int:
+    """Add one to the key's counter for ``day`` (made at 1) and return it: one atomic
+    upsert, so concurrent requests never read the same count."""
+    maker = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = (
+        maker(RequestQuota)
+        .values(key_id=key_id, day=day, count=1)
+        .on_conflict_do_update(
+            index_elements=[RequestQuota.key_id, RequestQuota.day],
+            set_={"count": RequestQuota.count + 1},
+        )
+        .returning(RequestQuota.count)
+    )
+    return int(session.execute(statement).scalar_one())
+
+
+def forget_requests_before(session: Session, key_id: int, day: date) -> None:
+    session.execute(
+        delete(RequestQuota).where(RequestQuota.key_id == key_id, RequestQuota.day < day)
+    )
+
+
+def requests_on(session: Session, key_id: int, day: date) -> int:
+    query = select(RequestQuota.count).where(RequestQuota.key_id == key_id, RequestQuota.day == day)
+    return int(session.scalar(query) or 0)

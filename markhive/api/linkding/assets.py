@@ -10,9 +10,10 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
 from markhive.api.auth import Caller
+from markhive.api.handler import context, path_id, run
 from markhive.api.linkding import serializers
 from markhive.api.linkding.errors import AssetError, ParentMissing
-from markhive.api.linkding.handler import context, path_id, run, run_list
+from markhive.api.linkding.handler import run_list
 from markhive.api.linkding.pagination import Page
 from markhive.api.linkding.wire import read_body
 from markhive.api.responses import JSON, no_content

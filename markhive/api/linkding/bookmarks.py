@@ -11,17 +11,15 @@ from starlette.responses import Response
 
 from markhive.api.auth import Caller
 from markhive.api.common import base_url
+from markhive.api.handler import context, enricher, path_id, run
 from markhive.api.linkding import serializers
-from markhive.api.linkding.handler import context, path_id, run, run_anonymous
+from markhive.api.linkding.handler import run_anonymous
 from markhive.api.linkding.listing import list_query, shared_owners
 from markhive.api.linkding.pagination import envelope, read_page
 from markhive.api.linkding.wire import Body, Fields, read_body
 from markhive.api.responses import JSON, no_content
 from markhive.bookmarks import listing
 from markhive.bookmarks import service as bookmarks
-from markhive.bookmarks.models import Bookmark
-from markhive.context import Context
-from markhive.db.session import after_commit
 from markhive.tags import repository as tag_rows
 from markhive.tags.service import clean_names
 
@@ -58,14 +56,6 @@ def render_rows(session: Session, ids: list[int], base: str) -> list[dict[str, A
 
 def render_one(session: Session, bookmark_id: int, base: str) -> dict[str, Any]:
     return render_rows(session, [bookmark_id], base)[0]
-
-
-def _enricher(ctx: Context) -> Any:
-    def enrich(session: Session, bookmark: Bookmark) -> None:
-        bookmark_id = bookmark.id
-        after_commit(session, lambda: ctx.jobs.enqueue_fill_metadata(bookmark_id))
-
-    return enrich
 
 
 async def _list(request: Request, archived: bool | None) -> Response:
@@ -116,7 +106,7 @@ async def create(request: Request) -> Response:
 
     def work(session: Session, caller: Caller) -> dict[str, Any]:
         values = bookmark_values(body)
-        enrich = _enricher(ctx) if scrape else None
+        enrich = enricher(ctx) if scrape else None
         bookmark, _ = bookmarks.create(session, caller.user.id, values, merge=True, enrich=enrich)
         return render_one(session, bookmark.id, base)
 

@@ -9,8 +9,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from markhive.api.auth import Caller
+from markhive.api.handler import path_id, run
 from markhive.api.linkding import serializers
-from markhive.api.linkding.handler import path_id, run, run_list
+from markhive.api.linkding.handler import run_list
 from markhive.api.linkding.wire import Body, Fields, read_body
 from markhive.api.responses import JSON, no_content
 from markhive.bundles import repository

@@ -12,7 +12,7 @@ from starlette.responses import Response
 
 from markhive import LINKDING_API_VERSION, __version__
 from markhive.api.auth import Caller
-from markhive.api.linkding.handler import context, run
+from markhive.api.handler import context, run
 from markhive.api.responses import JSON
 from markhive.users.profile import effective
 

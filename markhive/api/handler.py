@@ -1,0 +1,77 @@
+"""Running an API handler's work, for both dialects: admit the caller (key, plan, daily
+quota), then one unit of work in a request thread."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+
+from markhive.api.auth import Caller, admit
+from markhive.bookmarks.models import Bookmark
+from markhive.bookmarks.service import Enrich
+from markhive.context import Context
+from markhive.db.session import after_commit
+from markhive.errors import NotFound, RateLimited
+from markhive.users import service as users
+
+T = TypeVar("T")
+MAX_ID = 2**31 - 1
+
+
+def context(request: Request) -> Context:
+    ctx: Context = request.app.state.ctx
+    return ctx
+
+
+def path_id(request: Request, name: str, kind: str = "", message: str = "Not found.") -> int:
+    """An id from the path (the route accepts digits only); out of range is 404."""
+    value = int(request.path_params[name])
+    if not 0 < value <= MAX_ID:
+        raise NotFound(kind, message)
+    return value
+
+
+def admitted(request: Request, ctx: Context, header: str | None) -> Caller:
+    """:func:`admit`, leaving the caller's quota in ``request.state.quota`` (the
+    RateLimitHeaders middleware turns it into headers, on errors too)."""
+    try:
+        caller = admit(ctx.db, ctx.settings, ctx.quota, header)
+    except RateLimited as exc:
+        request.state.quota = exc.quota
+        raise
+    request.state.quota = caller.quota
+    return caller
+
+
+async def run(request: Request, work: Callable[[Session, Caller], T], *, write: bool = False) -> T:
+    """``work`` in one unit of work (a write unit when ``write``), for an admitted caller."""
+    ctx = context(request)
+    header = request.headers.get("authorization")
+
+    def job() -> T:
+        caller = admitted(request, ctx, header)
+        touch = users.key_needs_touch(caller.key)
+        with ctx.db.unit(write=write) as session:
+            result = work(session, caller)
+            if touch and write:
+                users.touch_key(session, caller.key.id)
+        if touch and not write:
+            with ctx.db.unit(write=True) as session:
+                users.touch_key(session, caller.key.id)
+        return result
+
+    return await run_in_threadpool(job)
+
+
+def enricher(ctx: Context) -> Enrich:
+    """Fetch a new bookmark's page (title, description, images) once it has committed."""
+
+    def enrich(session: Session, bookmark: Bookmark) -> None:
+        bookmark_id = bookmark.id
+        after_commit(session, lambda: ctx.jobs.enqueue_fill_metadata(bookmark_id))
+
+    return enrich
