@@ -131,10 +131,11 @@ def unlink_pairs(session: Session, pairs: Iterable[tuple[int, int]]) -> None:
         )
 
 
-def count(session: Session, user_id: int) -> int:
-    return int(
-        session.scalar(select(func.count()).select_from(Tag).where(Tag.user_id == user_id)) or 0
-    )
+def count_in_use(session: Session, user_id: int) -> int:
+    """How many of the user's tags are on at least one bookmark."""
+    used = select(BookmarkTag.tag_id).where(BookmarkTag.tag_id == Tag.id).exists()
+    query = select(func.count()).select_from(Tag).where(Tag.user_id == user_id, used)
+    return int(session.scalar(query) or 0)
 
 
 def most_used(session: Session, user_id: int, limit: int) -> list[tuple[str, int]]:
