@@ -49,7 +49,10 @@ class Settings:
     fetch_timeout: float = _opt(5.0, "Seconds allowed for fetching one remote page.")
     fetch_max_bytes: int = _opt(2_000_000, "Largest page body read when fetching metadata.")
     metadata_cache_seconds: int = _opt(86_400, "How long fetched page metadata is reused.")
-    redis_url: str = _opt("", "Redis URL; when set, Redis carries the background job queue.")
+    redis_url: str = _opt(
+        "",
+        "Redis URL; when set, Redis carries the background job queue and the rate-limit counters.",
+    )
     run_worker: bool = _opt(True, "Run the background-job consumer inside `markhive serve`.")
     workers: int = _opt(1, "Number of server processes `markhive serve` starts.")
     threads: int = _opt(

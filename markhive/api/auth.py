@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from markhive.db.session import Database
 from markhive.errors import AuthFailed, Forbidden, RateLimited
 from markhive.settings import Settings
 from markhive.users.identity import KeyInfo, UserInfo, identify
@@ -50,12 +49,12 @@ def authenticate(session: Session, header: str | None) -> Caller:
     return Caller(user=user, key=key)
 
 
-def admit(db: Database, settings: Settings, store: QuotaStore, header: str | None) -> Caller:
+def admit(session: Session, settings: Settings, store: QuotaStore, header: str | None) -> Caller:
     """The caller, once the key is valid, the plan allows API use and today's quota is
-    not used up (the request is counted here, whatever its outcome). Raises AuthFailed,
-    Forbidden or RateLimited; a RateLimited error carries the quota for the headers."""
-    with db.unit(write=False) as session:
-        caller = authenticate(session, header)
+    not used up. The request is counted in the quota's own store and transaction, so it
+    counts whatever becomes of the request. Raises AuthFailed, Forbidden or RateLimited
+    (which carries the quota, for the response headers)."""
+    caller = authenticate(session, header)
     plan = caller.user.plan
     if plan == "free":
         raise Forbidden(NO_API_ON_FREE)

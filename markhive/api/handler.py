@@ -35,11 +35,11 @@ def path_id(request: Request, name: str, kind: str = "", message: str = "Not fou
     return value
 
 
-def admitted(request: Request, ctx: Context, header: str | None) -> Caller:
+def admitted(request: Request, ctx: Context, session: Session, header: str | None) -> Caller:
     """:func:`admit`, leaving the caller's quota in ``request.state.quota`` (the
     RateLimitHeaders middleware turns it into headers, on errors too)."""
     try:
-        caller = admit(ctx.db, ctx.settings, ctx.quota, header)
+        caller = admit(session, ctx.settings, ctx.quota, header)
     except RateLimited as exc:
         request.state.quota = exc.quota
         raise
@@ -52,19 +52,27 @@ async def run(request: Request, work: Callable[[Session, Caller], T], *, write: 
     ctx = context(request)
     header = request.headers.get("authorization")
 
-    def job() -> T:
-        caller = admitted(request, ctx, header)
-        touch = users.key_needs_touch(caller.key)
-        with ctx.db.unit(write=write) as session:
+    def read() -> T:
+        with ctx.db.unit(write=False) as session:
+            caller = admitted(request, ctx, session, header)
             result = work(session, caller)
-            if touch and write:
-                users.touch_key(session, caller.key.id)
-        if touch and not write:
+        if users.key_needs_touch(caller.key):
             with ctx.db.unit(write=True) as session:
                 users.touch_key(session, caller.key.id)
         return result
 
-    return await run_in_threadpool(job)
+    def write_() -> T:
+        # Admitted before the write unit begins: on SQLite that unit holds the write
+        # lock from its first statement, which the quota's own transaction needs.
+        with ctx.db.unit(write=False) as session:
+            caller = admitted(request, ctx, session, header)
+        with ctx.db.unit(write=True) as session:
+            result = work(session, caller)
+            if users.key_needs_touch(caller.key):
+                users.touch_key(session, caller.key.id)
+        return result
+
+    return await run_in_threadpool(write_ if write else read)
 
 
 def enricher(ctx: Context) -> Enrich:

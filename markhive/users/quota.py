@@ -11,7 +11,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Protocol
 
+from sqlalchemy.exc import IntegrityError
+
 from markhive.db.session import Database
+from markhive.errors import AuthFailed
 from markhive.users import repository
 
 KEEP_DAYS = 7  # the database store keeps a week of counters per key
@@ -68,10 +71,13 @@ class DatabaseQuota:
         self.db = db
 
     def hit(self, key_id: int, day: date) -> int:
-        with self.db.unit(write=True) as session:
-            count = repository.count_request(session, key_id, day)
-            if count == 1:  # the key's first request today: forget old days
-                repository.forget_requests_before(session, key_id, day - timedelta(KEEP_DAYS))
+        try:
+            with self.db.unit(write=True) as session:
+                count = repository.count_request(session, key_id, day)
+                if count == 1:  # the key's first request today: forget old days
+                    repository.forget_requests_before(session, key_id, day - timedelta(KEEP_DAYS))
+        except IntegrityError:  # the key was deleted since it was looked up
+            raise AuthFailed("invalid") from None
         return count
 
     def close(self) -> None:

