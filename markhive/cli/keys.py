@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import click
 
-from markhive.cli.common import load_settings, unit
+from markhive.cli.common import load_settings, open_database, unit
 from markhive.users import repository, service
+from markhive.users.quota import make_store, today
 
 
 @click.group("key")
@@ -30,19 +31,25 @@ def create(username: str, name: str) -> None:
 @key.command("list")
 @click.argument("username", required=False)
 def list_keys(username: str | None) -> None:
-    """List keys (of one user, or of everyone)."""
-    with unit(load_settings()) as session:
+    """List keys (of one user, or of everyone) with today's requests (UTC day)."""
+    settings = load_settings()
+    store = make_store(settings.redis_url, open_database(settings))
+    day = today()
+    with unit(settings) as session:
         user_id = service.get_user(session, username).id if username else None
-        names = {u.id: u.username for u in repository.all_users(session)}
-        click.echo("id\tuser\tname\tprefix\tcreated\tlast used\tstatus")
+        users = {u.id: u for u in repository.all_users(session)}
+        click.echo("id\tuser\tname\tprefix\tcreated\tlast used\ttoday\tstatus")
         for row in repository.keys(session, user_id):
             used = row.last_used_at.isoformat(timespec="seconds") if row.last_used_at else "never"
             status = "revoked" if row.revoked_at else "active"
             created = row.created_at.isoformat(timespec="seconds")
+            limit = settings.plan_request_limit(users[row.user_id].plan)
+            requests = f"{store.used(row.id, day)}/{limit}" if limit is not None else "-"
             click.echo(
-                f"{row.id}\t{names.get(row.user_id)}\t{row.name}\tlgg_{row.prefix}…\t"
-                f"{created}\t{used}\t{status}"
+                f"{row.id}\t{users[row.user_id].username}\t{row.name}\tlgg_{row.prefix}…\t"
+                f"{created}\t{used}\t{requests}\t{status}"
             )
+    store.close()
 
 
 @key.command("revoke")

@@ -60,6 +60,10 @@ class QuotaStore(Protocol):
         """Count one request of the key on ``day``; the day's count including it."""
         ...
 
+    def used(self, key_id: int, day: date) -> int:
+        """The key's count on ``day``, without counting."""
+        ...
+
     def close(self) -> None: ...
 
 
@@ -80,6 +84,10 @@ class DatabaseQuota:
             raise AuthFailed("invalid") from None
         return count
 
+    def used(self, key_id: int, day: date) -> int:
+        with self.db.unit(write=False) as session:
+            return repository.requests_on(session, key_id, day)
+
     def close(self) -> None:
         pass
 
@@ -92,13 +100,20 @@ class RedisQuota:
 
         self.client: Any = redis.Redis.from_url(url)
 
+    @staticmethod
+    def _name(key_id: int, day: date) -> str:
+        return f"markhive:quota:{key_id}:{day.isoformat()}"
+
     def hit(self, key_id: int, day: date) -> int:
-        name = f"markhive:quota:{key_id}:{day.isoformat()}"
+        name = self._name(key_id, day)
         pipe = self.client.pipeline(transaction=True)
         pipe.incr(name)
         pipe.expireat(name, next_midnight(day) + 86_400)
         count, _ = pipe.execute()
         return int(count)
+
+    def used(self, key_id: int, day: date) -> int:
+        return int(self.client.get(self._name(key_id, day)) or 0)
 
     def close(self) -> None:
         self.client.close()

@@ -87,3 +87,15 @@ def test_errors_are_one_line(settings: Settings) -> None:
 def test_migrate(settings: Settings) -> None:
     result = run(settings, "migrate")
     assert result.exit_code == 0 and "up to date" in result.output
+
+
+def test_key_list_shows_todays_requests(settings: Settings, client, make_account) -> None:  # type: ignore[no-untyped-def]
+    frank = make_account("frank", plan="plus")
+    for path in ("/api/v1/auth/me", "/api/bookmarks/", "/api/v1/urls/999"):
+        client.get(path, headers=frank.auth)
+    row = next(line for line in run(settings, "key", "list", "frank").output.splitlines()[1:])
+    assert row.split("\t")[6] == "3/5000"
+    grace = make_account("grace")  # unlimited: not counted
+    client.get("/api/v1/auth/me", headers=grace.auth)
+    row = run(settings, "key", "list", "grace").output.splitlines()[1]
+    assert row.split("\t")[6] == "-"
