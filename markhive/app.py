@@ -19,6 +19,7 @@ from markhive.api.linkagogo.routes import ROUTES as V1_ROUTES
 from markhive.api.linkding import errors as linkding_errors
 from markhive.api.linkding.routes import ROUTES as LINKDING_ROUTES
 from markhive.api.middleware import BodyLimit, CanonicalPath, RateLimitHeaders
+from markhive.api.openapi import openapi_for
 from markhive.api.responses import JSON
 from markhive.context import Context, build_context
 from markhive.errors import DomainError
@@ -93,6 +94,7 @@ def create_app(settings: Settings, context: Context | None = None) -> FastAPI:
         openapi_url="/api/openapi.json",
         lifespan=lifespan,
     )
+    app.openapi = openapi_for(app)  # type: ignore[method-assign]
     app.state.ctx = ctx
     app.router.routes.extend(V1_ROUTES)
     app.router.routes.extend(LINKDING_ROUTES)
@@ -101,6 +103,7 @@ def create_app(settings: Settings, context: Context | None = None) -> FastAPI:
     app.add_exception_handler(HTTPException, http_error)
     app.add_exception_handler(Exception, server_error)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
-    app.add_middleware(CanonicalPath)
+    docs = (app.docs_url, app.openapi_url, app.swagger_ui_oauth2_redirect_url)
+    app.add_middleware(CanonicalPath, keep=frozenset(url for url in docs if url))
     app.add_middleware(RateLimitHeaders)  # outermost: the scope's state is shared below
     return app

@@ -11,9 +11,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 _SLASHES = re.compile(r"^/{2,}")
 
 
-def canonical_path(path: str) -> str:
-    """``//api/x`` → ``/api/x``; linkding paths end with ``/``, ``/api/v1`` paths do not."""
+def canonical_path(path: str, keep: frozenset[str] = frozenset()) -> str:
+    """``//api/x`` → ``/api/x``; linkding paths end with ``/``, ``/api/v1`` paths do not.
+    The paths in ``keep`` (the OpenAPI document and its docs UI) stay as they are."""
     path = _SLASHES.sub("/", path)
+    if path in keep:
+        return path
     if path == "/api/v1" or path.startswith("/api/v1/"):
         return path.rstrip("/") or "/"
     if (path == "/api" or path.startswith("/api/")) and not path.endswith("/"):
@@ -25,12 +28,13 @@ class CanonicalPath:
     """Serves every method at the path with or without its trailing slash, directly
     (no redirect, so request bodies are never lost)."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, keep: frozenset[str] = frozenset()) -> None:
         self.app = app
+        self.keep = keep
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            path = canonical_path(scope["path"])
+            path = canonical_path(scope["path"], self.keep)
             if path != scope["path"]:
                 scope = dict(scope, path=path, raw_path=path.encode())
         await self.app(scope, receive, send)
