@@ -58,7 +58,9 @@ def find_by_url(session: Session, user_id: int, url: str) -> Bookmark | None:
     return repository.by_url_key(session, user_id, url_key(url.strip()))
 
 
-def _check(session: Session, user_id: int, values: Mapping[str, Any]) -> dict[str, Any]:
+def _check(
+    session: Session, user_id: int, values: Mapping[str, Any], any_host: bool = False
+) -> dict[str, Any]:
     unknown = set(values) - WRITABLE
     if unknown:
         raise ValueError(f"not writable: {sorted(unknown)}")
@@ -68,7 +70,7 @@ def _check(session: Session, user_id: int, values: Mapping[str, Any]) -> dict[st
         clean["url"] = clean["url"].strip()
         if len(clean["url"]) > MAX_URL_LENGTH:
             errors["url"] = [f"Ensure this field has no more than {MAX_URL_LENGTH} characters."]
-        elif not is_valid_url(clean["url"]):
+        elif not is_valid_url(clean["url"], any_host):
             errors["url"] = ["Enter a valid URL."]
     for name in ("title", "description", "notes"):
         if name in clean:
@@ -115,13 +117,15 @@ def create(
     *,
     merge: bool,
     enrich: Enrich | None = None,
+    any_host: bool = False,
 ) -> tuple[Bookmark, bool]:
     """Create a bookmark. When the user already has one with the same normalised URL:
     with ``merge`` update it with the fields given (linkding), else raise Conflict (v1).
+    ``any_host`` accepts single-label hosts (see ``urls.is_valid_url``).
     Returns (bookmark, created)."""
     if "url" not in values:
         raise Invalid.one("url", "This field is required.")
-    clean = _check(session, user_id, values)
+    clean = _check(session, user_id, values, any_host)
     key = url_key(clean["url"])
     existing = repository.by_url_key(session, user_id, key)
     if existing is None:
@@ -167,10 +171,17 @@ def create(
     return _update(session, user_id, existing, merged), False
 
 
-def update(session: Session, user_id: int, bookmark_id: int, values: Mapping[str, Any]) -> Bookmark:
+def update(
+    session: Session,
+    user_id: int,
+    bookmark_id: int,
+    values: Mapping[str, Any],
+    *,
+    any_host: bool = False,
+) -> Bookmark:
     """Change the fields given; a URL that is another bookmark's is a Conflict."""
     bookmark = get(session, user_id, bookmark_id)
-    clean = _check(session, user_id, values)
+    clean = _check(session, user_id, values, any_host)
     if "url" in clean:
         key = url_key(clean["url"])
         if key != bookmark.url_key:

@@ -13,9 +13,10 @@ _LABEL = re.compile(r"^(?!-)[a-z0-9\u00a1-\uffff-]{1,63}(?<!-)$", re.IGNORECASE)
 _TLD = re.compile(r"^(?:[a-z\u00a1-\uffff-]{2,63}|xn--[a-z0-9]{1,59})$", re.IGNORECASE)
 
 
-def is_valid_url(url: str) -> bool:
+def is_valid_url(url: str, any_host: bool = False) -> bool:
     """True for an http(s)/ftp(s) URL whose host is a dotted name with a TLD,
-    ``localhost``, or an IP literal."""
+    ``localhost``, or an IP literal (linkding's rule); with ``any_host`` a single-label
+    name (``http://nas:8080/``, an intranet host) is fine too (the /api/v1 rule)."""
     if not url or len(url) > MAX_URL_LENGTH or any(c.isspace() for c in url):
         return False
     try:
@@ -26,10 +27,10 @@ def is_valid_url(url: str) -> bool:
         return False
     if parts.scheme.lower() not in SCHEMES or not host or not parts.netloc:
         return False
-    return _valid_host(host)
+    return _valid_host(host, any_host)
 
 
-def _valid_host(host: str) -> bool:
+def _valid_host(host: str, any_host: bool) -> bool:
     if host == "localhost":
         return True
     try:
@@ -39,7 +40,7 @@ def _valid_host(host: str) -> bool:
         pass
     labels = host.rstrip(".").split(".")
     if len(labels) < 2:
-        return False
+        return any_host and bool(_LABEL.match(labels[0]))
     return all(_LABEL.match(label) for label in labels) and bool(_TLD.match(labels[-1]))
 
 

@@ -103,7 +103,7 @@ async def create(request: Request) -> Response:
     def work(session: Session, caller: Caller) -> dict[str, Any]:
         values = bookmark_values(body, create=True)
         bookmark, _ = bookmarks.create(
-            session, caller.user.id, values, merge=False, enrich=enricher(ctx)
+            session, caller.user.id, values, merge=False, enrich=enricher(ctx), any_host=True
         )
         return serializers.one(session, bookmark.id)
 
@@ -131,7 +131,7 @@ async def update(request: Request) -> Response:
     def work(session: Session, caller: Caller) -> dict[str, Any]:
         bookmarks.get(session, caller.user.id, bookmark_id)  # 404 before any 422
         values = bookmark_values(body, put=request.method == "PUT")
-        bookmarks.update(session, caller.user.id, bookmark_id, values)
+        bookmarks.update(session, caller.user.id, bookmark_id, values, any_host=True)
         return serializers.one(session, bookmark_id)
 
     return JSON(await run(request, work, write=True))
