@@ -1,14 +1,20 @@
 #!/bin/sh
-# Installs the system packages the test suite needs (PostgreSQL server with pg_trgm)
-# when they are missing. Needs root for apt-get; otherwise says what to install.
+# Installs the system packages the test suite needs (PostgreSQL server with pg_trgm, and
+# redis-server for the Redis-backed quota tests) when they are missing. Needs root for
+# apt-get; otherwise says what to install.
 set -eu
 
 have_postgres() {
     ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1
 }
 
+have_redis() {
+    command -v redis-server >/dev/null 2>&1
+}
+
 missing=""
 have_postgres || missing="$missing postgresql postgresql-contrib"
+have_redis || missing="$missing redis-server"
 
 [ -z "$missing" ] && exit 0
 

@@ -193,3 +193,24 @@ from tests.fetch.pageserver import PageServer  # noqa: E402
 def pages() -> Iterator[PageServer]:
     with PageServer().running() as server:
         yield server
+
+
+# --- a private Redis server (the Redis quota store) --------------------------------------
+
+from tests.redisserver import RedisServer, find_redis_server  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """The URL of a Redis server started for this test process (one per xdist worker)."""
+    executable = find_redis_server()
+    if executable is None:
+        if REQUIRE_POSTGRES:
+            pytest.fail("redis-server is not installed (run `make test`, which installs it)")
+        pytest.skip("redis-server is not installed")
+    server = RedisServer(executable)
+    server.start()
+    try:
+        yield server.url
+    finally:
+        server.stop()

@@ -15,7 +15,7 @@ from markhive.bookmarks.models import Bookmark
 from markhive.bookmarks.service import Enrich
 from markhive.context import Context
 from markhive.db.session import after_commit
-from markhive.errors import NotFound, RateLimited
+from markhive.errors import RateLimited
 from markhive.users import service as users
 
 T = TypeVar("T")
@@ -27,12 +27,12 @@ def context(request: Request) -> Context:
     return ctx
 
 
-def path_id(request: Request, name: str, kind: str = "", message: str = "Not found.") -> int:
-    """An id from the path (the route accepts digits only); out of range is 404."""
+def path_id(request: Request, name: str) -> int:
+    """An id from the path (the route accepts digits only). One that no row can have is
+    0, which every lookup then misses: the 404 comes after the caller is admitted and
+    counted, like any other."""
     value = int(request.path_params[name])
-    if not 0 < value <= MAX_ID:
-        raise NotFound(kind, message)
-    return value
+    return value if 0 < value <= MAX_ID else 0
 
 
 def admitted(request: Request, ctx: Context, session: Session, header: str | None) -> Caller:

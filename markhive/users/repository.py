@@ -19,6 +19,11 @@ def get(session: Session, user_id: int) -> User | None:
     return session.get(User, user_id)
 
 
+def lock(session: Session, user_id: int) -> None:
+    """Hold the user's row until the unit of work ends (no-op on SQLite)."""
+    session.execute(select(User.id).where(User.id == user_id).with_for_update())
+
+
 def by_username(session: Session, username: str) -> User | None:
     return session.scalar(select(User).where(User.username_folded == username.casefold()))
 

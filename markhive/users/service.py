@@ -95,6 +95,9 @@ class NewKey:
 
 def create_key(session: Session, settings: Settings, user: User, name: str = "") -> NewKey:
     limit = settings.plan_key_limit(user.plan)
+    # Locked, so concurrent creations count one after another (PostgreSQL; SQLite's
+    # write transactions are serial already).
+    repository.lock(session, user.id)
     if limit is not None and len(repository.active_keys(session, user.id)) >= limit:
         raise Forbidden(
             f"The {user.plan} plan allows {limit} API key{'s' if limit != 1 else ''}; "

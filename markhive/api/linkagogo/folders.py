@@ -57,7 +57,7 @@ async def ensure_path(request: Request) -> Response:
 
 
 def _id(request: Request) -> int:
-    return path_id(request, "folder_id", "Folder", "Folder not found")
+    return path_id(request, "folder_id")
 
 
 async def update(request: Request) -> Response:

@@ -111,7 +111,7 @@ async def create(request: Request) -> Response:
 
 
 def _id(request: Request) -> int:
-    return path_id(request, "bookmark_id", "Bookmark", "Bookmark not found")
+    return path_id(request, "bookmark_id")
 
 
 async def retrieve(request: Request) -> Response:
