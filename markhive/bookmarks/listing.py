@@ -50,17 +50,19 @@ _VERSIONS = Compiled(
 )
 Plan = Literal["auto", "walk", "drive"]
 
-# name -> (column, descending); every order ends with id, in the same direction.
-SORTS: dict[str, tuple[ColumnElement[Any], bool]] = {
-    "added_desc": (BOOKMARKS.date_added, True),
-    "added_asc": (BOOKMARKS.date_added, False),
-    "modified_desc": (BOOKMARKS.date_modified, True),
-    "modified_asc": (BOOKMARKS.date_modified, False),
-    "title_asc": (BOOKMARKS.sort_title, False),
-    "title_desc": (BOOKMARKS.sort_title, True),
-    "visit_date_desc": (BOOKMARKS.last_visited_at, True),
-    "visit_count_desc": (BOOKMARKS.visit_count, True),
-    "rating_desc": (BOOKMARKS.rating, True),
+# name -> (column, descending, ties descending); every order ends with id. The /api/v1
+# orders break ties by id descending (title_asc_ties_desc has an index of its own).
+SORTS: dict[str, tuple[ColumnElement[Any], bool, bool]] = {
+    "added_desc": (BOOKMARKS.date_added, True, True),
+    "added_asc": (BOOKMARKS.date_added, False, False),
+    "modified_desc": (BOOKMARKS.date_modified, True, True),
+    "modified_asc": (BOOKMARKS.date_modified, False, False),
+    "title_asc": (BOOKMARKS.sort_title, False, False),
+    "title_asc_ties_desc": (BOOKMARKS.sort_title, False, True),
+    "title_desc": (BOOKMARKS.sort_title, True, True),
+    "visit_date_desc": (BOOKMARKS.last_visited_at, True, True),
+    "visit_count_desc": (BOOKMARKS.visit_count, True, True),
+    "rating_desc": (BOOKMARKS.rating, True, True),
 }
 MIN_CAP, MAX_CAP = 10_000, 100_000
 
@@ -272,13 +274,14 @@ def _drive(
 
 
 def _order(sort: str, dialect: str) -> list[UnaryExpression[Any]]:
-    column, descending = SORTS[sort]
+    column, descending, ties_descending = SORTS[sort]
+    ties = BOOKMARKS.id.desc() if ties_descending else BOOKMARKS.id.asc()
     if not descending:
-        return [column.asc(), BOOKMARKS.id.asc()]
+        return [column.asc(), ties]
     first = column.desc()
     if sort == "visit_date_desc" and dialect == "postgresql":
         first = first.nulls_last()  # SQLite puts NULLs last in a descending order already
-    return [first, BOOKMARKS.id.desc()]
+    return [first, ties]
 
 
 def _tag_ids(session: Session, owners: list[int], *nodes: Node | None) -> dict[str, list[int]]:

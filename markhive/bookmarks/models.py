@@ -77,11 +77,19 @@ Index(
 )
 # The /api/v1 orders, which include archived bookmarks.
 Index("ix_bookmarks_user_added", Bookmark.user_id, Bookmark.date_added, Bookmark.id)
-Index("ix_bookmarks_user_title", Bookmark.user_id, Bookmark.sort_title, Bookmark.id)
+Index("ix_bookmarks_user_title", Bookmark.user_id, Bookmark.sort_title, Bookmark.id.desc())
 Index("ix_bookmarks_user_visited", Bookmark.user_id, Bookmark.last_visited_at, Bookmark.id)
 Index("ix_bookmarks_user_visits", Bookmark.user_id, Bookmark.visit_count, Bookmark.id)
 Index("ix_bookmarks_user_rating", Bookmark.user_id, Bookmark.rating, Bookmark.id)
 Index("ix_bookmarks_user_reminder", Bookmark.user_id, Bookmark.reminder_at)
+# The favourites' count (stats, `favorite=true`) and their list by date, without a table scan.
+Index(
+    "ix_bookmarks_user_favorite",
+    Bookmark.user_id,
+    Bookmark.is_favorite,
+    Bookmark.date_added,
+    Bookmark.id,
+)
 Index("ix_bookmarks_shared", Bookmark.shared, Bookmark.date_added, Bookmark.id)
 # PostgreSQL serves substring search from a trigram index; SQLite uses the FTS5 table
 # bookmark_fts (created by the migration, kept in sync by triggers).

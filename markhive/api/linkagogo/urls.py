@@ -22,12 +22,14 @@ from markhive.tags.service import split_keywords
 INT_MAX = 2**31 - 1
 SORTS = {
     "date_desc": "added_desc",
-    "title_asc": "title_asc",
+    "title_asc": "title_asc_ties_desc",
     "visit_date_desc": "visit_date_desc",
     "visit_count_desc": "visit_count_desc",
     "rating_desc": "rating_desc",
 }
-DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, MAX_PAGE = 50, 200, 10_000_000
+DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE = 50, 200
+MAX_PAGE = 2**64 - 1  # the largest integer JSON renders here
+MAX_OFFSET = 2**53  # far past the end of any list, inside every database's integers
 PUT_REQUIRED = ("url", "title", "folder_id", "keywords", "comments", "rating", "is_favorite")
 
 
@@ -55,14 +57,17 @@ def bookmark_values(body: Body, *, create: bool = False, put: bool = False) -> d
     return values
 
 
-def list_query(request: Request, user_id: int) -> ListQuery:
+def list_query(request: Request, user_id: int) -> tuple[ListQuery, int]:
+    """The list query and the page number asked for."""
     params = request.query_params
     sort = params.get("sort") or "date_desc"
     if sort not in SORTS:
         raise Invalid.one("sort", f"must be one of {', '.join(SORTS)}")
     size_name = "page_size" if params.get("page_size") else "limit"
     size = query_int(params, size_name, DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)
-    page = query_int(params, "page", 1, 1, MAX_PAGE)
+    page = query_int(params, "page", 1, 1, MAX_PAGE, clamp=False)
+    # A page past any end stays what was asked for; its offset only needs to be past it.
+    offset = min((page - 1) * size, MAX_OFFSET)
     has_folder = params.get("folder_id", "") != ""
     folder_id = query_int(params, "folder_id", 0, 0, INT_MAX) if has_folder else 0
     return ListQuery(
@@ -75,20 +80,20 @@ def list_query(request: Request, user_id: int) -> ListQuery:
         folder_filter=has_folder,
         sort=SORTS[sort],
         limit=size,
-        offset=(page - 1) * size,
-    )
+        offset=offset,
+    ), page
 
 
 async def list_urls(request: Request) -> Response:
     ctx = context(request)
 
     def work(session: Session, caller: Caller) -> dict[str, Any]:
-        query = list_query(request, caller.user.id)
+        query, page = list_query(request, caller.user.id)
         ids, total = listing.list_ids(session, query, ctx.count_cache, ctx.order_cache)
         return {
             "bookmarks": serializers.bookmarks(session, ids),
             "total": total,
-            "page": query.offset // query.limit + 1,
+            "page": page,
             "page_size": query.limit,
             "pages": pages(total, query.limit),
         }

@@ -151,12 +151,14 @@ class Fields:
             self.values[name] = value
 
 
-_INTEGER = re.compile(r"[+-]?\d{1,18}")
+_INTEGER = re.compile(r"[+-]?\d{1,100}")
 
 
-def query_int(params: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
-    """An integer query parameter; Invalid when it is not one or below ``low``; clamped
-    to ``high``."""
+def query_int(
+    params: Mapping[str, str], name: str, default: int, low: int, high: int, clamp: bool = True
+) -> int:
+    """An integer query parameter; Invalid when it is not one or below ``low``; above
+    ``high`` it is clamped to it, or Invalid when not ``clamp``."""
     raw = params.get(name)
     if raw is None or raw == "":
         return default
@@ -165,6 +167,8 @@ def query_int(params: Mapping[str, str], name: str, default: int, low: int, high
     value = int(raw)
     if value < low:
         raise Invalid.one(name, f"must be at least {low}")
+    if value > high and not clamp:
+        raise Invalid.one(name, f"must be at most {high}")
     return min(value, high)
 
 
