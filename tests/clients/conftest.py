@@ -3,22 +3,15 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import httpx
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-SCRIPT = Path(sys.executable).parent / "markhive"
-# `make install` installs the package (and so the `markhive` script) into .venv; a venv
-# that only has the dependencies runs the same command line through its module.
-MARKHIVE = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "markhive.cli.main"]
+from tests.serverproc import MARKHIVE, REPO, ServeProcess
+
 STARTUP_SECONDS = 30.0
 
 
@@ -27,26 +20,6 @@ class Server:
     url: str  # no trailing slash, as linkding clients expect
     key: str  # the 40 hex characters, without "lgg_", as linkding clients are given it
     env: dict[str, str]
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"markhive serve exited with {process.returncode}:\n{log.read_text()}")
-        try:
-            if httpx.get(f"{url}/health", timeout=1.0).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    pytest.fail(f"markhive serve did not become healthy in {STARTUP_SECONDS}s:\n{log.read_text()}")
 
 
 @pytest.fixture(scope="session")
@@ -61,19 +34,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     }
     env.pop("MARKHIVE_DATABASE_URL", None)  # SQLite in the data dir
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    log = data_dir / "serve.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [*MARKHIVE, "serve", "--host", "127.0.0.1", "--port", str(port)],
-            env=env,
-            cwd=REPO,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
+    served = ServeProcess.launch(env, data_dir)
     try:
-        _wait_healthy(url, process, log)
+        served.wait_healthy(STARTUP_SECONDS)
         created = subprocess.run(
             [*MARKHIVE, "key", "create", "admin", "--name", "clients"],
             env=env,
@@ -85,14 +48,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         )
         secret = created.stdout.strip().splitlines()[-1].strip()
         assert secret.startswith("lgg_") and len(secret) == 44, created.stdout
-        yield Server(url=url, key=secret.removeprefix("lgg_"), env=env)
+        yield Server(url=served.url, key=secret.removeprefix("lgg_"), env=env)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+        served.stop()
 
 
 @pytest.fixture

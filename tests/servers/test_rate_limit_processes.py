@@ -9,10 +9,6 @@ shared by all server processes, and survive a restart.
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -35,10 +31,8 @@ from markhive.users import service as users
 from markhive.users.models import RequestQuota
 from tests.pgserver import PostgresServer
 from tests.redisserver import flush
+from tests.serverproc import REPO, ServeProcess
 
-REPO = Path(__file__).resolve().parents[2]
-SCRIPT = Path(sys.executable).parent / "markhive"
-MARKHIVE = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "markhive.cli.main"]
 STARTUP_SECONDS = 60.0
 LIMIT = 40
 TOTAL = 100
@@ -48,19 +42,6 @@ PATHS = ("/api/v1/urls", "/api/bookmarks/", "/api/v1/auth/me", "/api/tags/")
 pytestmark = pytest.mark.slow
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@dataclass
-class Server:
-    process: subprocess.Popen[bytes]
-    url: str
-    log: Path
-
-
 @dataclass
 class Deployment:
     env: dict[str, str]
@@ -68,58 +49,20 @@ class Deployment:
     database_url: str
     redis_url: str = ""
 
-    def _launch(self, name: str) -> Server:
-        port = _free_port()
-        log = self.data_dir / f"{name}-{port}.log"
-        with log.open("wb") as out:
-            process = subprocess.Popen(
-                [*MARKHIVE, "serve", "--host", "127.0.0.1", "--port", str(port)],
-                env=self.env,
-                cwd=REPO,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-            )
-        return Server(process, f"http://127.0.0.1:{port}", log)
+    def _launch(self, name: str) -> ServeProcess:
+        return ServeProcess.launch(self.env, self.data_dir, name)
 
     @contextmanager
-    def serving(self, count: int) -> Iterator[list[Server]]:
+    def serving(self, count: int) -> Iterator[list[ServeProcess]]:
         """``count`` server processes, started side by side, stopped at the end."""
         servers = [self._launch(f"server{i}") for i in range(count)]
         try:
             for server in servers:
-                _wait_healthy(server)
+                server.wait_healthy(STARTUP_SECONDS)
             yield servers
         finally:
             for server in servers:
-                _stop(server.process)
-
-
-def _wait_healthy(server: Server) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            pytest.fail(f"markhive serve exited with {server.process.returncode}:\n{_tail(server)}")
-        try:
-            if httpx.get(f"{server.url}/health", timeout=1.0).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.05)
-    pytest.fail(f"markhive serve was not healthy within {STARTUP_SECONDS}s:\n{_tail(server)}")
-
-
-def _tail(server: Server) -> str:
-    return server.log.read_text(errors="replace")[-3000:]
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+                server.stop()
 
 
 def midnights() -> set[int]:
@@ -199,7 +142,7 @@ def expected_store(deployment: Deployment, count: int) -> tuple[int, int | None]
     return (0, count) if deployment.redis_url else (count, None)
 
 
-def fire(servers: list[Server], secret: str) -> list[httpx.Response]:
+def fire(servers: list[ServeProcess], secret: str) -> list[httpx.Response]:
     """TOTAL requests at once, spread over the servers, the dialects and both key spellings."""
     clients = [httpx.Client(base_url=s.url, timeout=60.0) for s in servers]
     bare = secret.removeprefix("lgg_")
