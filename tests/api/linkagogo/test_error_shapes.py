@@ -24,6 +24,7 @@ from starlette.routing import Route
 
 from markhive.api.linkagogo.routes import ROUTES
 from tests.api.linkagogo.conftest import BOOKMARK_KEYS, UNKNOWN_ID, V1, Api
+from tests.strategies import json_values
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 OTHER_METHODS = ("OPTIONS", "TRACE")
@@ -541,20 +542,6 @@ FIELDS = [
     "is_archived",
     "reminder_at",
 ]
-json_scalars = (
-    st.none()
-    | st.booleans()
-    | st.integers(min_value=-(2**63), max_value=2**63 - 1)
-    | st.floats(allow_nan=False, allow_infinity=False)
-    | st.text(max_size=20)
-)
-json_values = st.recursive(
-    json_scalars,
-    lambda inner: (
-        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
-    ),
-    max_leaves=6,
-)
 plausible = st.sampled_from(
     [
         "https://example.com/fuzz",

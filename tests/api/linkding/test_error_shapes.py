@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from starlette.routing import Route
 
 from markhive.api.linkding.routes import ROUTES
+from tests.strategies import json_values
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 JSON_TYPE = "application/json"
@@ -778,20 +779,6 @@ FIELDS = [
     "date_added",
     "date_modified",
 ]
-json_scalars = (
-    st.none()
-    | st.booleans()
-    | st.integers(min_value=-(2**63), max_value=2**63 - 1)
-    | st.floats(allow_nan=False, allow_infinity=False)
-    | st.text(max_size=20)
-)
-json_values = st.recursive(
-    json_scalars,
-    lambda inner: (
-        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
-    ),
-    max_leaves=6,
-)
 plausible = st.one_of(
     st.sampled_from(
         [
