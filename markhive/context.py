@@ -53,5 +53,5 @@ def build_context(settings: Settings) -> Context:
         count_cache=CountCache(),
         order_cache=OrderCache(),
         stats_cache=StatsCache(),
-        quota=make_store(settings.redis_url, db),
+        quota=make_store(settings, db),
     )

@@ -33,7 +33,7 @@ def create(username: str, name: str) -> None:
 def list_keys(username: str | None) -> None:
     """List keys (of one user, or of everyone) with today's requests (UTC day)."""
     settings = load_settings()
-    store = make_store(settings.redis_url, open_database(settings))
+    store = make_store(settings, open_database(settings))
     day = today()
     with unit(settings) as session:
         user_id = service.get_user(session, username).id if username else None

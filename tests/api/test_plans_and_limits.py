@@ -240,9 +240,7 @@ def test_failed_requests_count_too(
     # The limit is used up by failures alone: even a request that would succeed is refused.
     assert_exceeded(client.get("/api/v1/urls", headers=plus.auth))
     assert_exceeded(client.get("/api/bookmarks/", headers=plus.auth))
-    with ctx.db.unit(write=False) as session:
-        today = datetime.now(UTC).date()
-        assert repository.requests_on(session, key_id(ctx, plus.key), today) == LIMIT + 2
+    assert ctx.quota.used(key_id(ctx, plus.key), datetime.now(UTC).date()) == LIMIT + 2
 
 
 def test_out_of_range_ids_count_too(client: TestClient, make_account: MakeAccount) -> None:
@@ -370,7 +368,7 @@ def test_each_key_has_its_own_counter(
     assert_exceeded(client.get("/api/bookmarks/", headers=plus.auth))
 
 
-def test_counts_are_kept_in_request_quota(
+def test_counts_are_kept_in_the_database_store(
     client: TestClient,
     make_account: MakeAccount,
     ctx: Context,
@@ -378,11 +376,20 @@ def test_counts_are_kept_in_request_quota(
     plus = make_account("plus-user", plan="plus")
     for path in ("/api/v1/urls", "/api/bookmarks/") * 4:  # 8 requests: 5 admitted, 3 refused
         client.get(path, headers=plus.auth)
+    day = datetime.now(UTC).date()
+    assert ctx.quota.used(key_id(ctx, plus.key), day) == 2 * 4
     with ctx.db.unit(write=False) as session:
-        rows = session.execute(select(RequestQuota.key_id, RequestQuota.day, RequestQuota.count))
-        assert [tuple(r) for r in rows] == [
-            (key_id(ctx, plus.key), datetime.now(UTC).date(), 2 * 4)
+        rows = [
+            tuple(r)
+            for r in session.execute(
+                select(RequestQuota.key_id, RequestQuota.day, RequestQuota.count)
+            )
         ]
+    if ctx.settings.is_sqlite:  # kept in DATA_DIR/quota.db, away from the main file
+        assert rows == []
+        assert (ctx.settings.data_dir / "quota.db").exists()
+    else:
+        assert rows == [(key_id(ctx, plus.key), day, 2 * 4)]
 
 
 @pytest.mark.parametrize("store", ["redis"], indirect=True)

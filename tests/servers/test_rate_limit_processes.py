@@ -29,6 +29,7 @@ from markhive.db.session import Database
 from markhive.settings import Settings
 from markhive.users import service as users
 from markhive.users.models import RequestQuota
+from markhive.users.quota import SqliteFileQuota
 from tests.pgserver import PostgresServer
 from tests.redisserver import flush
 from tests.serverproc import REPO, ServeProcess
@@ -117,17 +118,24 @@ def deployment(request: pytest.FixtureRequest, tmp_path: Path, worker_id: str) -
 
 
 def stored_count(deployment: Deployment, key_id: int) -> tuple[int, int | None]:
-    """(the count in request_quota, the count in Redis or None) for the key today."""
+    """(the count in the database store, the count in Redis or None) for the key today."""
     day = datetime.now(UTC).date()
-    engine = make_engine(deployment.database_url, pool_size=1)
-    try:
-        with engine.connect() as conn:
-            query = select(RequestQuota.count).where(
-                RequestQuota.key_id == key_id, RequestQuota.day == day
-            )
-            in_database = int(conn.scalar(query) or 0)
-    finally:
-        engine.dispose()
+    if deployment.database_url.startswith("sqlite"):  # the counters' own file beside it
+        store = SqliteFileQuota(deployment.data_dir / "quota.db")
+        try:
+            in_database = store.used(key_id, day)
+        finally:
+            store.close()
+    else:
+        engine = make_engine(deployment.database_url, pool_size=1)
+        try:
+            with engine.connect() as conn:
+                query = select(RequestQuota.count).where(
+                    RequestQuota.key_id == key_id, RequestQuota.day == day
+                )
+                in_database = int(conn.scalar(query) or 0)
+        finally:
+            engine.dispose()
     if not deployment.redis_url:
         return in_database, None
     client = redis.Redis.from_url(deployment.redis_url)

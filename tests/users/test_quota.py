@@ -3,9 +3,11 @@ store, and the arithmetic of a key's standing (remaining, exceeded, reset, heade
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 import redis
@@ -21,6 +23,7 @@ from markhive.users.quota import (
     Quota,
     QuotaStore,
     RedisQuota,
+    SqliteFileQuota,
     make_store,
     next_midnight,
     today,
@@ -200,8 +203,59 @@ def test_database_forgets_days_older_than_a_week(database: Database, settings: S
         assert repository.requests_on(session, other, DAY - timedelta(days=10)) == 1
 
 
-def test_make_store_picks_the_database_without_a_redis_url(database: Database) -> None:
-    assert isinstance(make_store("", database), DatabaseQuota)
+def test_make_store_picks_by_database_without_a_redis_url(
+    database: Database, settings: Settings
+) -> None:
+    store = make_store(settings, database)
+    try:
+        kind = SqliteFileQuota if settings.is_sqlite else DatabaseQuota
+        assert isinstance(store, kind)
+    finally:
+        store.close()
+
+
+# --- the SQLite file of its own ---------------------------------------------------------
+
+
+@pytest.fixture
+def file_store(tmp_path: Path) -> Iterator[SqliteFileQuota]:
+    store = SqliteFileQuota(tmp_path / "quota.db")
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def test_file_counts_per_key_and_day(file_store: SqliteFileQuota) -> None:
+    check_counting(file_store, 1, 2)
+    assert file_store.used(1, DAY) == 4 and file_store.used(2, DAY - timedelta(days=1)) == 0
+
+
+def test_file_counts_are_exact_under_threads(file_store: SqliteFileQuota) -> None:
+    check_exact_under_threads(file_store, 5)
+
+
+def test_file_counts_survive_reopening_and_are_shared(tmp_path: Path) -> None:
+    first = SqliteFileQuota(tmp_path / "quota.db")
+    second = SqliteFileQuota(tmp_path / "quota.db")  # as another process would open it
+    try:
+        assert [first.hit(3, DAY), second.hit(3, DAY), first.hit(3, DAY)] == [1, 2, 3]
+    finally:
+        first.close()
+        second.close()
+    again = SqliteFileQuota(tmp_path / "quota.db")
+    try:
+        assert again.hit(3, DAY) == 4
+    finally:
+        again.close()
+
+
+def test_file_forgets_days_older_than_a_week(file_store: SqliteFileQuota) -> None:
+    for days_ago in (10, KEEP_DAYS):
+        file_store.hit(4, DAY - timedelta(days=days_ago))
+    assert file_store.hit(4, DAY) == 1
+    assert file_store.used(4, DAY - timedelta(days=10)) == 0
+    assert file_store.used(4, DAY - timedelta(days=KEEP_DAYS)) == 1
 
 
 # --- the Redis store --------------------------------------------------------------------
@@ -247,8 +301,10 @@ def test_redis_counter_expires_a_day_after_its_day(redis_url: str, redis_store: 
         client.close()
 
 
-def test_make_store_picks_redis_with_a_url(redis_url: str, database: Database) -> None:
-    store = make_store(redis_url, database)
+def test_make_store_picks_redis_with_a_url(
+    redis_url: str, database: Database, settings: Settings
+) -> None:
+    store = make_store(dataclasses.replace(settings, redis_url=redis_url), database)
     try:
         assert isinstance(store, RedisQuota)
     finally:
