@@ -31,6 +31,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, text
 
+from bench import v1fields
 from markhive.bookmarks import derived
 from markhive.bookmarks.models import Bookmark
 from markhive.bookmarks.urls import url_key
@@ -106,6 +107,7 @@ class Maker:
     host_weights: list[float]
     tag_count: int
     tag_weights: list[float]
+    v1: v1fields.V1Fields | None = None
     word_rows: Counter[str] = field(default_factory=Counter)
     tag_rows: Counter[int] = field(default_factory=Counter)
 
@@ -131,7 +133,6 @@ class Maker:
         self.word_rows.update(set(title_words + desc_words + note_words + path_words))
         added = START + timedelta(seconds=rng.randrange(SPAN_SECONDS))
         modified = added + timedelta(seconds=rng.randrange(86_400 * 60))
-        visits = rng.choice((0, 0, 0, 0, 0, 1, 1, 2, 3, 8, 40))
         row = {
             "id": serial,
             "url": url,
@@ -142,15 +143,13 @@ class Maker:
             "is_archived": rng.random() < 0.1,
             "unread": rng.random() < 0.15,
             "shared": rng.random() < 0.05,
-            "is_favorite": rng.random() < 0.03,
-            "rating": rng.choice((0, 0, 0, 0, 3, 4, 5)),
-            "visit_count": visits,
-            "last_visited_at": modified if visits else None,
             "date_added": added,
             "date_modified": modified,
             "sort_title": derived.sort_title(title, url),
             "search_text": derived.search_text(title, description, notes, url),
         }
+        if self.v1 is not None:  # folder, rating, favourite, visits, reminder
+            row.update(self.v1.draw(added))
         tags: list[int] = []
         if rng.random() > 0.03:
             picked = rng.choices(
@@ -350,6 +349,10 @@ def generate(data_dir: Path, count: int, seed: int) -> dict[str, Any]:
     with engine.begin() as conn:
         tag_ids = insert_tags(conn, user_id, names)
         first = int(conn.scalar(text("SELECT coalesce(max(id), 0) FROM bookmarks"))) + 1
+        # The /api/v1 fields come from a stream of their own, drawn in id order like
+        # `python -m bench.v1fields` does on an older data set.
+        v1_rng = v1fields.v1_rng(seed)
+        maker.v1 = v1fields.V1Fields(v1_rng, v1fields.insert_folders(conn, user_id, v1_rng))
     done = 0
     produced: queue.Queue[Batch | None] = queue.Queue(maxsize=3)
     producer = threading.Thread(
@@ -389,6 +392,9 @@ def generate(data_dir: Path, count: int, seed: int) -> dict[str, Any]:
     with engine.begin() as conn:
         conn.exec_driver_sql("ANALYZE")
         words = choose_words(conn, maker, count)
+    v1 = v1fields.summarize(engine, user_id)
+    # After ANALYZE and the word counts: the statistics and counts describe the main user.
+    ab_keys = v1fields.make_ab_users(engine, settings, user_id)
     with engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     engine.dispose()
@@ -398,6 +404,8 @@ def generate(data_dir: Path, count: int, seed: int) -> dict[str, Any]:
         "username": USERNAME,
         **words,
         **choose_tags(maker, names, count),
+        "v1": v1,
+        "ab_bookmarks": ab_keys.get("bookmarks", 0),
         "seconds": round(time.monotonic() - started, 1),
     }
     (settings.data_dir / "bench_words.json").write_text(json.dumps(summary, indent=2) + "\n")

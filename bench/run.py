@@ -19,10 +19,12 @@ import json
 import math
 import os
 import platform
+import random
 import re
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -41,10 +43,13 @@ OUT = ROOT / "bench" / "out"
 DEFAULT_COUNT = 100_000
 # Files whose modification times are printed with the results, to tell runs of old code apart.
 WATCHED = [
-    "markhive/bookmarks/listing.py",
+    "markhive/bookmarks",
     "markhive/search",
-    "markhive/api/linkding",
+    "markhive/tags",
+    "markhive/api",
+    "markhive/users",
 ]
+SUITES = ("linkding", "v1", "rate-limit")
 
 
 @dataclass(frozen=True)
@@ -63,6 +68,9 @@ class Target:
 
 LATENCY = Target(20, 100)
 BIG_PAGE = Target(400, None)
+BULK = Target(500, None)
+BULK_IDS = 1_000
+BULK_REQUESTS = 40  # each bulk request works on 1,000 bookmarks no other request touched
 
 
 @dataclass
@@ -73,6 +81,12 @@ class Scenario:
     target: Target | None = LATENCY
     body: Callable[[int], dict[str, Any]] | None = None
     expect: int = 200
+    suite: str = "linkding"
+    deletes_created: bool = False  # DELETE the bookmarks made (the create scenario)
+    max_requests: int | None = None
+    prepare: Callable[[int], None] | None = None  # untimed, before each request
+    setup: Callable[[], None] | None = None  # untimed, before the first request
+    teardown: Callable[[], None] | None = None  # untimed, after the last
 
 
 @dataclass
@@ -128,9 +142,224 @@ def scenarios(words: dict[str, Any]) -> list[Scenario]:
         Scenario(f"search tag `#{tag}`", "GET", listing + "&q=" + quote("#" + tag)),
         Scenario(f"search `{boolean}`", "GET", listing + "&q=" + quote(boolean)),
         Scenario(
-            "create", "POST", "/api/bookmarks/?disable_scraping", body=create_body, expect=201
+            "create",
+            "POST",
+            "/api/bookmarks/?disable_scraping",
+            body=create_body,
+            expect=201,
+            deletes_created=True,
         ),
     ]
+
+
+V1_SORTS = ("date_desc", "title_asc", "visit_date_desc", "visit_count_desc", "rating_desc")
+V1_PAGE_SIZE = 200
+
+
+def v1_scenarios(store: DataSet) -> list[Scenario]:
+    """/api/v1: every sort at page 1 and 500, the account's numbers, bulk tag and move.
+
+    ``store`` writes what the API cannot make cheaply, untimed: a bumped data version (the
+    uncached variants), the keyword each bulk-tag request removes, and the restore of
+    every bulk change afterwards (so the data set stays as generated)."""
+    found: list[Scenario] = []
+    for page in (1, 500):
+        for sort in V1_SORTS:
+            path = f"/api/v1/urls?sort={sort}&page={page}&page_size={V1_PAGE_SIZE}"
+            found.append(Scenario(f"v1 {sort}, page {page}", "GET", path, suite="v1"))
+    first_page = f"/api/v1/urls?sort=date_desc&page=1&page_size={V1_PAGE_SIZE}"
+
+    def stale(_serial: int) -> None:
+        store.bump_version()
+
+    chunks = store.sample_chunks(2 * BULK_REQUESTS, BULK_IDS)
+    tagging = TagFixture(store, chunks[:BULK_REQUESTS])
+    moving = MoveFixture(store, chunks[BULK_REQUESTS:])
+    found += [
+        Scenario(
+            "v1 date_desc, page 1, after a write (count uncached)",
+            "GET",
+            first_page,
+            suite="v1",
+            max_requests=BULK_REQUESTS,
+            prepare=stale,
+        ),
+        Scenario("v1 account/stats (cached)", "GET", "/api/v1/account/stats", suite="v1"),
+        Scenario(
+            "v1 account/stats, after a write (uncached)",
+            "GET",
+            "/api/v1/account/stats",
+            suite="v1",
+            max_requests=BULK_REQUESTS,
+            prepare=stale,
+        ),
+        Scenario(
+            "v1 favorite=true, date_desc, page 1",
+            "GET",
+            f"/api/v1/urls?favorite=true&page_size={V1_PAGE_SIZE}",
+            suite="v1",
+        ),
+        Scenario(
+            "v1 favorite=true, date_desc, page 100",
+            "GET",
+            f"/api/v1/urls?favorite=true&page=100&page_size={V1_PAGE_SIZE}",
+            suite="v1",
+        ),
+        Scenario(
+            "v1 account/reminders (due)", "GET", "/api/v1/account/reminders", None, suite="v1"
+        ),
+        Scenario(
+            f"v1 urls/tag, {BULK_IDS:,} ids (+2, -1 keyword)",
+            "POST",
+            "/api/v1/urls/tag",
+            BULK,
+            body=tagging.body,
+            suite="v1",
+            max_requests=BULK_REQUESTS,
+            setup=tagging.setup,
+            teardown=tagging.teardown,
+        ),
+        Scenario(
+            f"v1 urls/move, {BULK_IDS:,} ids",
+            "POST",
+            "/api/v1/urls/move",
+            None,
+            body=moving.body,
+            suite="v1",
+            max_requests=BULK_REQUESTS,
+            setup=moving.setup,
+            teardown=moving.teardown,
+        ),
+    ]
+    return found
+
+
+SQLITE_TIME = "%Y-%m-%d %H:%M:%S.%f"
+
+
+class DataSet:
+    """The data set's SQLite file, opened next to the running server for untimed fixtures
+    (SQLite in WAL mode lets both write in turn). Every change bumps the user's data
+    version, so the server's caches never serve what was there before."""
+
+    def __init__(self, data_dir: Path, username: str) -> None:
+        self.conn = sqlite3.connect(data_dir / "markhive.db", timeout=60, isolation_level=None)
+        self.conn.execute("PRAGMA busy_timeout=60000")
+        found = self.conn.execute("SELECT id FROM users WHERE username = ?", (username,)).fetchone()
+        if found is None:
+            raise SystemExit(f"no user {username!r} in {data_dir}")
+        self.user_id = int(found[0])
+
+    def bump_version(self) -> None:
+        self.conn.execute(
+            "UPDATE users SET data_version = data_version + 1 WHERE id = ?", (self.user_id,)
+        )
+
+    def sample_chunks(self, chunks: int, size: int, seed: int = 7) -> list[list[int]]:
+        """Disjoint random chunks of the user's bookmark ids (the same ones every run);
+        overlapping ones when the user has too few bookmarks."""
+        rows = self.conn.execute(
+            "SELECT id FROM bookmarks WHERE user_id = ? ORDER BY id", (self.user_id,)
+        )
+        ids = [int(row[0]) for row in rows]
+        rng = random.Random(seed)
+        if len(ids) < chunks * size:
+            return [rng.sample(ids, min(size, len(ids))) for _ in range(chunks)]
+        picked = rng.sample(ids, chunks * size)
+        return [picked[n * size : (n + 1) * size] for n in range(chunks)]
+
+    def rows(self, sql: str, ids: list[int]) -> list[tuple[Any, ...]]:
+        """``sql`` with one ``?``: the JSON list of ``ids``."""
+        return list(self.conn.execute(sql, (json.dumps(ids),)))
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+class TagFixture:
+    """Each request adds two keywords to 1,000 bookmarks and removes a third that the
+    setup put on them, so every request inserts 2,000 links and deletes 1,000. The
+    teardown removes the three keywords and restores ``date_modified``."""
+
+    KEYWORDS = ("bench-kw-a", "bench-kw-b", "bench-kw-c")
+
+    def __init__(self, store: DataSet, chunks: list[list[int]]) -> None:
+        self.store = store
+        self.chunks = chunks
+        self.saved: list[tuple[Any, ...]] = []
+
+    def body(self, serial: int) -> dict[str, Any]:
+        add, other, remove = self.KEYWORDS
+        return {"ids": self.chunks[serial], "add": [add, other], "remove": [remove]}
+
+    def _forget_keywords(self) -> None:
+        marks = ", ".join("?" * len(self.KEYWORDS))
+        mine = f"SELECT id FROM tags WHERE user_id = ? AND name_folded IN ({marks})"
+        args = (self.store.user_id, *self.KEYWORDS)
+        self.store.conn.execute(f"DELETE FROM bookmark_tags WHERE tag_id IN ({mine})", args)
+        self.store.conn.execute(f"DELETE FROM tags WHERE id IN ({mine})", args)
+
+    def setup(self) -> None:
+        ids = sorted({i for chunk in self.chunks for i in chunk})
+        conn = self.store.conn
+        self.saved = self.store.rows(
+            "SELECT date_modified, id FROM bookmarks WHERE id IN (SELECT value FROM json_each(?))",
+            ids,
+        )
+        conn.execute("BEGIN IMMEDIATE")
+        self._forget_keywords()  # left by an interrupted run
+        now = datetime.now(UTC).strftime(SQLITE_TIME)
+        name = self.KEYWORDS[2]
+        tag_id = conn.execute(
+            "INSERT INTO tags (user_id, name, name_folded, date_added) VALUES (?, ?, ?, ?)",
+            (self.store.user_id, name, name, now),
+        ).lastrowid
+        conn.executemany(
+            "INSERT INTO bookmark_tags (bookmark_id, tag_id) VALUES (?, ?)",
+            [(i, tag_id) for i in ids],
+        )
+        self.store.bump_version()
+        conn.execute("COMMIT")
+
+    def teardown(self) -> None:
+        conn = self.store.conn
+        conn.execute("BEGIN IMMEDIATE")
+        self._forget_keywords()
+        conn.executemany("UPDATE bookmarks SET date_modified = ? WHERE id = ?", self.saved)
+        self.store.bump_version()
+        conn.execute("COMMIT")
+
+
+class MoveFixture:
+    """Each request moves 1,000 bookmarks into one folder none of them was in; the
+    teardown puts every bookmark back into its folder."""
+
+    def __init__(self, store: DataSet, chunks: list[list[int]]) -> None:
+        self.store = store
+        self.chunks = chunks
+        self.saved: list[tuple[Any, ...]] = []
+        self.target = 0
+
+    def body(self, serial: int) -> dict[str, Any]:
+        return {"ids": self.chunks[serial], "folder_id": self.target}
+
+    def setup(self) -> None:
+        ids = sorted({i for chunk in self.chunks for i in chunk})
+        self.saved = self.store.rows(
+            "SELECT folder_id, id FROM bookmarks WHERE id IN (SELECT value FROM json_each(?))", ids
+        )
+        used = {folder for folder, _ in self.saved}
+        folders = self.store.conn.execute(
+            "SELECT id FROM folders WHERE user_id = ? ORDER BY id", (self.store.user_id,)
+        )
+        self.target = next((int(f) for (f,) in folders if f not in used), 0)
+
+    def teardown(self) -> None:
+        conn = self.store.conn
+        conn.execute("BEGIN IMMEDIATE")
+        conn.executemany("UPDATE bookmarks SET folder_id = ? WHERE id = ?", self.saved)
+        self.store.bump_version()
+        conn.execute("COMMIT")
 
 
 def free_port() -> int:
@@ -148,7 +377,9 @@ def markhive_command() -> list[str]:
 
 
 @contextmanager
-def server(data_dir: Path, workers: int, log: Path) -> Iterator[tuple[int, int]]:
+def server(
+    data_dir: Path, workers: int, log: Path, extra_env: dict[str, str] | None = None
+) -> Iterator[tuple[int, int]]:
     """Yields the port and the server's process group id (for ``server_cpu``)."""
     port = free_port()
     env = dict(os.environ)
@@ -158,7 +389,9 @@ def server(data_dir: Path, workers: int, log: Path) -> Iterator[tuple[int, int]]
         MARKHIVE_LOG_LEVEL="warning",
         MARKHIVE_WORKERS=str(workers),
     )
-    env.pop("MARKHIVE_DATABASE_URL", None)
+    for name in ("MARKHIVE_DATABASE_URL", "MARKHIVE_REDIS_URL", "MARKHIVE_PLAN_REQUESTS_PLUS"):
+        env.pop(name, None)
+    env.update(extra_env or {})
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("ab") as sink:
         proc = subprocess.Popen(
@@ -227,6 +460,7 @@ class Client:
         self.port = port
         self.headers = {"Authorization": f"Token {key}", "Accept": "application/json"}
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        self.last_limit: str | None = None  # X-RateLimit-Limit of the last response
 
     def send(self, method: str, path: str, body: dict[str, Any] | None = None) -> tuple[int, bytes]:
         headers = dict(self.headers)
@@ -238,6 +472,7 @@ class Client:
             try:
                 self.conn.request(method, path, body=data, headers=headers)
                 response = self.conn.getresponse()
+                self.last_limit = response.getheader("X-RateLimit-Limit")
                 return response.status, response.read()
             except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
                 self.conn.close()
@@ -255,10 +490,18 @@ def measure(client: Client, scenario: Scenario, requests: int, budget: float, gr
     (with at least 20 samples)."""
     result = Result(scenario)
     created: list[int] = []
+    if scenario.setup:
+        scenario.setup()
+    total = min(requests, scenario.max_requests or requests)
     cpu = server_cpu(group)
     started = time.perf_counter()
-    for serial in range(requests):
+    untimed = 0.0
+    for serial in range(total):
         body = scenario.body(serial) if scenario.body else None
+        if scenario.prepare:
+            u0 = time.perf_counter()
+            scenario.prepare(serial)
+            untimed += time.perf_counter() - u0
         t0 = time.perf_counter()
         status, payload = client.send(scenario.method, scenario.path, body)
         took = time.perf_counter() - t0
@@ -267,19 +510,21 @@ def measure(client: Client, scenario: Scenario, requests: int, budget: float, gr
             result.first = took * 1000
         if status != scenario.expect:
             result.errors.append(f"{status}: {payload[:200]!r}")
-        elif serial == 0 or scenario.method == "POST":
+        elif scenario.deletes_created:
+            created.append(int(json.loads(payload)["id"]))
+        elif serial == 0 and scenario.method == "GET":
             data = json.loads(payload)
-            if scenario.method == "POST":
-                created.append(int(data["id"]))
-            else:
-                result.count = data.get("count")
-                result.returned = len(data.get("results", []))
-        if len(result.latencies) >= 20 and time.perf_counter() - started > budget:
+            result.count = data.get("count", data.get("total"))
+            listed = data.get("results", data.get("bookmarks"))
+            result.returned = None if listed is None else len(listed)
+        if len(result.latencies) >= 20 and time.perf_counter() - started > budget + untimed:
             break
-    result.elapsed = time.perf_counter() - started
+    result.elapsed = time.perf_counter() - started - untimed
     result.server_cpu = server_cpu(group) - cpu
     for bookmark_id in created:  # keep the data set as generated; not timed
         client.send("DELETE", f"/api/bookmarks/{bookmark_id}/")
+    if scenario.teardown:
+        scenario.teardown()
     return result
 
 
@@ -430,31 +675,8 @@ def code_version() -> str:
     return f"commit {commit or '?'} (working tree; newest listing/search/API file {stamp})"
 
 
-def report(
-    data_dir: Path,
-    words: dict[str, Any],
-    results: list[Result],
-    throughput: list[Throughput],
-    workers: int,
-    load: tuple[float, float],
-    code: str,
-) -> str:
-    count = words["count"]
+def latency_table(results: list[Result]) -> list[str]:
     lines = [
-        f"# markhive benchmark: {count:,} bookmarks",
-        "",
-        f"- when: {datetime.now(UTC):%Y-%m-%d %H:%M UTC}; data: `{data_dir}`",
-        f"- machine: {machine()}; server and client on the same machine; load average "
-        f"{load[0]:.1f} before, {load[1]:.1f} after (1-minute; other work on the machine shows "
-        "here)",
-        f"- server: `markhive serve`, SQLite, {workers} process(es), no background worker",
-        f"- code: {code}",
-        "- latency: one client, one request at a time over a keep-alive connection; "
-        "`first` is the first request of the scenario (before any per-query cache is warm); "
-        "`(first no)`: that first request alone was over the p99 target; `server CPU ms`: "
-        "the server's CPU time per request (mean, from /proc; less sensitive than the "
-        "latencies to other work on the machine)",
-        "",
         "| scenario | count | rows | n | p50 ms | p99 ms | mean ms | first ms | req/s "
         "| server CPU ms | target (1M) | met |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|",
@@ -475,6 +697,39 @@ def report(
             f"| {p50:.1f} | {p99:.1f} | {r.mean:.1f} | {r.first:.1f} | {r.rate:.0f} "
             f"| {r.server_cpu * 1000 / len(r.latencies):.1f} | {target} | {met} |"
         )
+    return lines
+
+
+def report(
+    data_dir: Path,
+    words: dict[str, Any],
+    results: list[Result],
+    throughput: list[Throughput],
+    workers: int,
+    load: tuple[float, float],
+    code: str,
+    ab: list[ABResult] | None = None,
+) -> str:
+    count = words["count"]
+    lines = [
+        f"# markhive benchmark: {count:,} bookmarks",
+        "",
+        f"- when: {datetime.now(UTC):%Y-%m-%d %H:%M UTC}; data: `{data_dir}`",
+        f"- machine: {machine()}; server and client on the same machine; load average "
+        f"{load[0]:.1f} before, {load[1]:.1f} after (1-minute; other work on the machine shows "
+        "here)",
+        f"- server: `markhive serve`, SQLite, {workers} process(es), no background worker",
+        f"- code: {code}",
+        "- latency: one client, one request at a time over a keep-alive connection; "
+        "`first` is the first request of the scenario (before any per-query cache is warm); "
+        "`(first no)`: that first request alone was over the p99 target; `server CPU ms`: "
+        "the server's CPU time per request (mean, from /proc; less sensitive than the "
+        "latencies to other work on the machine)",
+    ]
+    for suite in SUITES:
+        mine = [r for r in results if r.scenario.suite == suite]
+        if mine:
+            lines += ["", f"{SUITE_TITLES[suite]}:", "", *latency_table(mine)]
     errors = [(r.scenario.name, e) for r in results for e in r.errors[:3]]
     if errors:
         lines += ["", "Errors (first three per scenario):", ""]
@@ -495,6 +750,19 @@ def report(
                 f"| {t.workers} | {t.tool} | {t.rate:.0f} | {_ms(t.p50_ms)} | {_ms(t.p99_ms)} "
                 f"| {t.requests} | {t.errors} | {met} |"
             )
+    if ab:
+        lines += ["", *ab_table(ab)]
+    v1 = words.get("v1")
+    if v1 and any(r.scenario.suite == "v1" for r in results):
+        lines += [
+            "",
+            f"v1 fields: {v1['folders']:,} folders ({v1['top_folders']} top-level), "
+            f"{v1['at_root']:,} bookmarks at the root, the largest folder "
+            f"{v1['largest_folder']:,}; "
+            f"{v1['rated']:,} rated, {v1['favorites']:,} favourites, {v1['visited']:,} visited "
+            f"(at most {v1['max_visit_count']:,} times), {v1['reminders']:,} reminders "
+            f"({v1['due_reminders']:,} due).",
+        ]
     common, other = words["common"][0], words["common"][1]
     lines += [
         "",
@@ -515,13 +783,206 @@ def _ms(value: float | None) -> str:
     return "" if value is None else f"{value:.1f}"
 
 
+SUITE_TITLES = {
+    "linkding": "linkding API (`/api/bookmarks/`)",
+    "v1": "LinkaGoGo API (`/api/v1`), user `bench` (plan unlimited)",
+}
+AB_PATHS = ("/api/v1/urls?page_size=10", "/api/bookmarks/?limit=10")
+AB_PLUS_LIMIT = 1_000_000_000  # plus plan's daily requests in the A/B test: never reached
+
+
+@dataclass
+class ABResult:
+    store: str
+    path: str
+    round: int
+    unlimited: list[float]  # seconds
+    plus: list[float]
+    errors: int
+    plus_limit_header: str | None
+
+    def paired(self) -> float:
+        """The median of the pairs' differences (B - A), in ms: steadier than the
+        difference of the medians when the machine's speed drifts."""
+        diffs = sorted(b - a for a, b in zip(self.unlimited, self.plus, strict=True))
+        return diffs[len(diffs) // 2] * 1000
+
+    @staticmethod
+    def p(values: list[float], q: float) -> float:
+        ordered = sorted(values)
+        return ordered[max(0, math.ceil(q / 100 * len(ordered)) - 1)] * 1000
+
+
+def ab_table(results: list[ABResult]) -> list[str]:
+    lines = [
+        "Rate-limit bookkeeping, interleaved A/B: the same request with a key of "
+        "`bench-unlimited` (A, no counter) and of `bench-plus` (B, counted; "
+        f"`MARKHIVE_PLAN_REQUESTS_PLUS={AB_PLUS_LIMIT}`), alternating A,B then B,A over two "
+        "keep-alive connections (target: p50 difference ≤ 1 ms):",
+        "",
+        "| counter store | request | round | pairs | A p50 ms | B p50 ms | B - A p50 ms "
+        "| median of B - A per pair ms | A p99 ms | B p99 ms | met |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    keys = list(dict.fromkeys((r.store, r.path) for r in results))
+    for store, path in keys:
+        mine = [r for r in results if (r.store, r.path) == (store, path)]
+        pooled = ABResult(
+            store,
+            path,
+            0,
+            [x for r in mine for x in r.unlimited],
+            [x for r in mine for x in r.plus],
+            sum(r.errors for r in mine),
+            mine[0].plus_limit_header,
+        )
+        for r in [*mine, pooled]:
+            a, b = ABResult.p(r.unlimited, 50), ABResult.p(r.plus, 50)
+            met = "yes" if b - a <= 1.0 else "**no**"
+            if r.errors:
+                met = f"**{r.errors} errors**"
+            if not r.plus_limit_header:
+                met = "**B not counted**"
+            label = str(r.round) if r.round else "**all**"
+            lines.append(
+                f"| {store} | `{path}` | {label} | {len(r.unlimited)} | {a:.2f} | {b:.2f} "
+                f"| {b - a:+.2f} | {r.paired():+.2f} | {ABResult.p(r.unlimited, 99):.2f} "
+                f"| {ABResult.p(r.plus, 99):.2f} | {met} |"
+            )
+    return lines
+
+
+def rate_limit_ab(
+    data_dir: Path, store: str, extra_env: dict[str, str], pairs: int, rounds: int, log: Path
+) -> list[ABResult]:
+    """Interleave the A and B keys' requests on one server; one result per path and round."""
+    keys = json.loads((data_dir / "bench_ab_keys.json").read_text())
+    env = {"MARKHIVE_PLAN_REQUESTS_PLUS": str(AB_PLUS_LIMIT), **extra_env}
+    found: list[ABResult] = []
+    with server(data_dir, 1, log, env) as (port, _group):
+        a, b = Client(port, keys["unlimited"]), Client(port, keys["plus"])
+        for path in AB_PATHS:
+            for _ in range(200):  # warm both paths and the page cache
+                a.send("GET", path)
+                b.send("GET", path)
+            for round_ in range(1, rounds + 1):
+                result = ABResult(store, path, round_, [], [], 0, b.last_limit)
+                for serial in range(pairs):
+                    order = [(a, result.unlimited), (b, result.plus)]
+                    for client, sink in order if serial % 2 == 0 else order[::-1]:
+                        t0 = time.perf_counter()
+                        status, _ = client.send("GET", path)
+                        sink.append(time.perf_counter() - t0)
+                        result.errors += status != 200
+                if a.last_limit is not None:  # the unlimited key must not be counted
+                    result.errors += 1
+                found.append(result)
+                print(
+                    f"  A/B {store} {path} round {round_}: "
+                    f"A p50 {ABResult.p(result.unlimited, 50):.2f} ms, "
+                    f"B p50 {ABResult.p(result.plus, 50):.2f} ms",
+                    file=sys.stderr,
+                    flush=True,
+                )
+        a.close()
+        b.close()
+    return found
+
+
+@contextmanager
+def redis_server(url: str | None) -> Iterator[str | None]:
+    """``url`` as given; else a throw-away ``redis-server`` (no persistence) on a free port
+    when one is installed, stopped afterwards; else None."""
+    if url:
+        yield url
+        return
+    exe = shutil.which("redis-server")
+    if exe is None:
+        yield None
+        return
+    port = free_port()
+    proc = subprocess.Popen(
+        [exe, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+        cwd="/tmp",
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1) as sock:
+                    sock.sendall(b"PING\r\n")
+                    if sock.recv(16).startswith(b"+PONG"):
+                        break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise SystemExit("redis-server did not start") from None
+                time.sleep(0.1)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        stop(proc)
+
+
+def complete_statistics(data_dir: Path) -> list[str]:
+    """Migrate the data set (as ``markhive serve`` would) and ANALYZE again every table with
+    an index the planner has no statistics for while others have: ``bench.generate`` ran
+    ANALYZE, and a migration that creates or rebuilds an index afterwards leaves it without,
+    so SQLite guesses it selective (0004's ``ix_bookmarks_user_title`` was then chosen for
+    every plain /api/v1 list, with a sort of the million rows). The whole table, so that all
+    its indexes' statistics describe the same rows (2-3 s for a million bookmarks). markhive
+    itself never runs ANALYZE: its databases have no statistics at all, and no such mix.
+    Returns the tables analyzed."""
+    from sqlalchemy import text
+
+    from markhive.db.engine import make_engine
+    from markhive.db.migrate import migrate
+
+    engine = make_engine(f"sqlite:///{data_dir / 'markhive.db'}", pool_size=1)
+    try:
+        migrate(engine)
+        with engine.begin() as conn:
+            if not conn.execute(
+                text("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'")
+            ).first():
+                return []
+            tables = list(
+                conn.scalars(
+                    text(
+                        "SELECT DISTINCT tbl_name FROM sqlite_master WHERE type = 'index' "
+                        "AND sql IS NOT NULL AND tbl_name IN ('bookmarks', 'bookmark_tags', "
+                        "'tags', 'folders') AND name NOT IN "
+                        "(SELECT idx FROM sqlite_stat1 WHERE idx IS NOT NULL) ORDER BY tbl_name"
+                    )
+                )
+            )
+            for table in tables:
+                conn.exec_driver_sql(f'ANALYZE "{table}"')
+            return tables
+    finally:
+        engine.dispose()
+
+
 def run(args: argparse.Namespace) -> str:
     data_dir: Path = args.data_dir.resolve()
+    analyzed = complete_statistics(data_dir)
+    if analyzed:
+        print(
+            f"analyzed again (an index had no statistics): {', '.join(analyzed)}", file=sys.stderr
+        )
     key = (data_dir / "bench_key").read_text().strip()
     words = json.loads((data_dir / "bench_words.json").read_text())
     count = words["count"]
     log = OUT / f"server-{count}.log"
-    chosen = scenarios(words)
+    suites = args.suite or ["linkding"]
+    store: DataSet | None = None
+    chosen: list[Scenario] = []
+    if "linkding" in suites:
+        chosen += scenarios(words)
+    if "v1" in suites:
+        store = DataSet(data_dir, words.get("username", "bench"))
+        chosen += v1_scenarios(store)
     if args.only:
         chosen = [s for s in chosen if any(o.lower() in s.name.lower() for o in args.only)]
     results: list[Result] = []
@@ -543,6 +1004,18 @@ def run(args: argparse.Namespace) -> str:
                     flush=True,
                 )
             client.close()
+    if store is not None:
+        store.close()
+    ab: list[ABResult] = []
+    if "rate-limit" in suites:
+        ab += rate_limit_ab(data_dir, "SQLite", {}, args.ab_pairs, args.ab_rounds, log)
+        if args.redis_url != "none":
+            with redis_server(args.redis_url) as url:
+                if url is None:
+                    print("  no redis-server installed: Redis A/B skipped", file=sys.stderr)
+                else:
+                    env = {"MARKHIVE_REDIS_URL": url}
+                    ab += rate_limit_ab(data_dir, "Redis", env, args.ab_pairs, args.ab_rounds, log)
     throughput: list[Throughput] = []
     if args.concurrency_test:
         for workers in args.concurrency_workers:
@@ -552,9 +1025,10 @@ def run(args: argparse.Namespace) -> str:
             )
             throughput.append(found)
     load = (load_before, os.getloadavg()[0])
-    text = report(data_dir, words, results, throughput, args.workers, load, code)
+    text = report(data_dir, words, results, throughput, args.workers, load, code, ab)
     OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / f"results-{count}.md").write_text(text)
+    suffix = "" if suites == ["linkding"] else "-" + "-".join(suites)
+    (OUT / f"results-{count}{suffix}.md").write_text(text)
     return text
 
 
@@ -582,6 +1056,20 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--duration", type=int, default=10, help="seconds of the concurrency test")
     parser.add_argument(
         "--only", action="append", help="run the scenarios whose name contains this (repeatable)"
+    )
+    parser.add_argument(
+        "--suite",
+        action="append",
+        choices=SUITES,
+        help="linkding (the default): /api/bookmarks/; v1: /api/v1 lists, stats, bulk tag and "
+        "move; rate-limit: the interleaved A/B of an unlimited and a plus key (repeatable)",
+    )
+    parser.add_argument("--ab-pairs", type=int, default=1000, help="A/B pairs per round")
+    parser.add_argument("--ab-rounds", type=int, default=3, help="A/B rounds per request")
+    parser.add_argument(
+        "--redis-url",
+        help="Redis for the rate-limit A/B's second run; default: start a throw-away "
+        "redis-server when installed; 'none' skips it",
     )
     return parser.parse_args(argv)
 
