@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 
 from markhive.bookmarks import repository
 from markhive.bookmarks.derived import fold
-from markhive.bookmarks.models import Bookmark
 from markhive.db.base import utcnow
 from markhive.errors import NotFound
 from markhive.folders import service as folders
@@ -25,15 +24,11 @@ MAX_IDS = 10_000
 MAX_ID = 2**31 - 1
 
 
-def record_visit(session: Session, user_id: int, bookmark_id: int) -> Bookmark:
+def record_visit(session: Session, user_id: int, bookmark_id: int) -> None:
     """Count one visit of the bookmark (the web UI's redirect, or a client saying so)."""
     if not repository.count_visit(session, user_id, bookmark_id, utcnow()):
         raise NotFound("Bookmark")
     users.bump_data_version(session, user_id)  # the visit orders changed
-    bookmark = repository.get(session, user_id, bookmark_id)
-    assert bookmark is not None
-    session.refresh(bookmark)
-    return bookmark
 
 
 def _require_owned(session: Session, user_id: int, ids: Sequence[int]) -> list[int]:

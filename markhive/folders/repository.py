@@ -43,6 +43,16 @@ def bookmark_counts(session: Session, user_id: int) -> dict[int, int]:
     return {int(folder_id or 0): int(count) for folder_id, count in session.execute(query)}
 
 
+def bookmark_count(session: Session, user_id: int, folder_id: int) -> int:
+    """The number of bookmarks directly in one folder."""
+    query = (
+        select(func.count())
+        .select_from(Bookmark)
+        .where(Bookmark.user_id == user_id, Bookmark.folder_id == folder_id)
+    )
+    return int(session.scalar(query) or 0)
+
+
 def count(session: Session, user_id: int) -> int:
     query = select(func.count()).select_from(Folder).where(Folder.user_id == user_id)
     return int(session.scalar(query) or 0)

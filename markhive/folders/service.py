@@ -89,8 +89,7 @@ def list_folders(session: Session, user_id: int) -> list[FolderInfo]:
 
 def describe(session: Session, user_id: int, folder: Folder) -> FolderInfo:
     tree = Tree(repository.all_of(session, user_id))
-    count = repository.bookmark_counts(session, user_id).get(folder.id, 0)
-    return _info(tree, folder, count)
+    return _info(tree, folder, repository.bookmark_count(session, user_id, folder.id))
 
 
 def _info(tree: Tree, folder: Folder, count: int) -> FolderInfo:

@@ -9,13 +9,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from markhive.api.auth import Caller
-from markhive.api.handler import context, path_id, run
+from markhive.api.handler import MAX_ID, context, path_id, run
 from markhive.api.linkagogo import serializers
 from markhive.api.linkagogo.wire import Fields, read_body
 from markhive.api.responses import JSON, no_content
 from markhive.folders import service as folders
-
-INT_MAX = 2**31 - 1
 
 
 async def list_folders(request: Request) -> Response:
@@ -32,7 +30,7 @@ async def create(request: Request) -> Response:
         fields = Fields(body.check())
         fields.require("name")
         fields.string("name")
-        fields.integer("folder_id", 0, INT_MAX, nullable=True)
+        fields.integer("folder_id", 0, MAX_ID, nullable=True)
         values = fields.done()
         user_id = caller.user.id
         folder = folders.create(session, user_id, values["name"], values.get("folder_id"))
@@ -68,7 +66,7 @@ async def update(request: Request) -> Response:
         folders.get(session, caller.user.id, folder_id)  # 404 before any 422
         fields = Fields(body.check())
         fields.string("name")
-        fields.integer("folder_id", 0, INT_MAX, to="parent_id", nullable=True)
+        fields.integer("folder_id", 0, MAX_ID, to="parent_id", nullable=True)
         fields.boolean("is_public")
         values = fields.done()
         folder = folders.update(session, caller.user.id, folder_id, values)

@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from markhive.api.auth import Caller
-from markhive.api.handler import context, enricher, path_id, run
+from markhive.api.handler import MAX_ID, context, enricher, path_id, run
 from markhive.api.linkagogo import serializers
 from markhive.api.linkagogo.wire import Body, Fields, pages, query_bool, query_int, read_body
 from markhive.api.responses import JSON, no_content
@@ -19,7 +19,6 @@ from markhive.bookmarks.listing import ListQuery
 from markhive.errors import Invalid
 from markhive.tags.service import split_keywords
 
-INT_MAX = 2**31 - 1
 SORTS = {
     "date_desc": "added_desc",
     "title_asc": "title_asc_ties_desc",
@@ -42,7 +41,7 @@ def bookmark_values(body: Body, *, create: bool = False, put: bool = False) -> d
     fields.string("title")
     fields.string("comments", to="description")
     fields.words("keywords")
-    fields.integer("folder_id", 0, INT_MAX, nullable=True)
+    fields.integer("folder_id", 0, MAX_ID, nullable=True)
     fields.integer("rating", 0, 5)
     fields.boolean("is_favorite")
     fields.boolean("is_archived")
@@ -69,7 +68,7 @@ def list_query(request: Request, user_id: int) -> tuple[ListQuery, int]:
     # A page past any end stays what was asked for; its offset only needs to be past it.
     offset = min((page - 1) * size, MAX_OFFSET)
     has_folder = params.get("folder_id", "") != ""
-    folder_id = query_int(params, "folder_id", 0, 0, INT_MAX) if has_folder else 0
+    folder_id = query_int(params, "folder_id", 0, 0, MAX_ID) if has_folder else 0
     return ListQuery(
         owner_ids=[user_id],
         archived=None,
@@ -170,7 +169,7 @@ async def move(request: Request) -> Response:
         fields = Fields(body.check())
         fields.require("ids", "folder_id")
         fields.ids("ids", bulk.MAX_IDS)
-        fields.integer("folder_id", 0, INT_MAX, nullable=True)
+        fields.integer("folder_id", 0, MAX_ID, nullable=True)
         values = fields.done()
         moved = bulk.move(session, caller.user.id, values["ids"], values["folder_id"] or None)
         return {"moved": moved}
