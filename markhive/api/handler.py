@@ -47,6 +47,32 @@ def admitted(request: Request, ctx: Context, session: Session, header: str | Non
     return caller
 
 
+def _touch(ctx: Context, caller: Caller, session: Session | None = None) -> None:
+    """Note the key's use (at most once a minute), in ``session`` or a unit of its own."""
+    if not users.key_needs_touch(caller.key):
+        return
+    if session is not None:
+        users.touch_key(session, caller.key.id)
+        return
+    with ctx.db.unit(write=True) as own:
+        users.touch_key(own, caller.key.id)
+
+
+async def admit_request(request: Request) -> Caller:
+    """The admitted caller, for handlers whose work is not one unit of work (imports,
+    which commit batch by batch; exports, which stream)."""
+    ctx = context(request)
+    header = request.headers.get("authorization")
+
+    def admit_() -> Caller:
+        with ctx.db.unit(write=False) as session:
+            caller = admitted(request, ctx, session, header)
+        _touch(ctx, caller)
+        return caller
+
+    return await run_in_threadpool(admit_)
+
+
 async def run(request: Request, work: Callable[[Session, Caller], T], *, write: bool = False) -> T:
     """``work`` in one unit of work (a write unit when ``write``), for an admitted caller."""
     ctx = context(request)
@@ -56,9 +82,7 @@ async def run(request: Request, work: Callable[[Session, Caller], T], *, write: 
         with ctx.db.unit(write=False) as session:
             caller = admitted(request, ctx, session, header)
             result = work(session, caller)
-        if users.key_needs_touch(caller.key):
-            with ctx.db.unit(write=True) as session:
-                users.touch_key(session, caller.key.id)
+        _touch(ctx, caller)
         return result
 
     def write_() -> T:
@@ -68,8 +92,7 @@ async def run(request: Request, work: Callable[[Session, Caller], T], *, write: 
             caller = admitted(request, ctx, session, header)
         with ctx.db.unit(write=True) as session:
             result = work(session, caller)
-            if users.key_needs_touch(caller.key):
-                users.touch_key(session, caller.key.id)
+            _touch(ctx, caller, session)
         return result
 
     return await run_in_threadpool(write_ if write else read)

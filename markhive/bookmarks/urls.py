@@ -10,6 +10,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 MAX_URL_LENGTH = 2048
 SCHEMES = ("http", "https", "ftp", "ftps")
 _LABEL = re.compile(r"^(?!-)[a-z0-9\u00a1-\uffff-]{1,63}(?<!-)$", re.IGNORECASE)
+_SPACE = re.compile(r"\s")  # what str.isspace() calls whitespace
 _TLD = re.compile(r"^(?:[a-z\u00a1-\uffff-]{2,63}|xn--[a-z0-9]{1,59})$", re.IGNORECASE)
 
 
@@ -17,7 +18,7 @@ def is_valid_url(url: str, any_host: bool = False) -> bool:
     """True for an http(s)/ftp(s) URL whose host is a dotted name with a TLD,
     ``localhost``, or an IP literal (linkding's rule); with ``any_host`` a single-label
     name (``http://nas:8080/``, an intranet host) is fine too (the /api/v1 rule)."""
-    if not url or len(url) > MAX_URL_LENGTH or any(c.isspace() for c in url):
+    if not url or len(url) > MAX_URL_LENGTH or _SPACE.search(url):
         return False
     try:
         parts = urlsplit(url)
@@ -33,11 +34,12 @@ def is_valid_url(url: str, any_host: bool = False) -> bool:
 def _valid_host(host: str, any_host: bool) -> bool:
     if host == "localhost":
         return True
-    try:
-        ipaddress.ip_address(host)
-        return True
-    except ValueError:
-        pass
+    if host[0].isdigit() or ":" in host:  # perhaps an IP literal (names rarely look so)
+        try:
+            ipaddress.ip_address(host)
+            return True
+        except ValueError:
+            pass
     labels = host.rstrip(".").split(".")
     if len(labels) < 2:
         return any_host and bool(_LABEL.match(labels[0]))

@@ -38,14 +38,14 @@ def unit(settings: Settings) -> Iterator[Session]:
         with db.unit() as session:
             yield session
     except Invalid as exc:
-        raise click.ClickException(_invalid_text(exc)) from None
+        raise click.ClickException(invalid_text(exc)) from None
     except DomainError as exc:
         raise click.ClickException(exc.message) from None
     finally:
         db.dispose()
 
 
-def _invalid_text(exc: Invalid) -> str:
+def invalid_text(exc: Invalid) -> str:
     parts = []
     for field, messages in exc.fields.items():
         text = " ".join(messages) if isinstance(messages, list) else str(messages)

@@ -7,6 +7,7 @@ import click
 from markhive import __version__
 from markhive.cli.keys import key
 from markhive.cli.server import migrate_command, serve, worker
+from markhive.cli.transfer import export_command, import_command
 from markhive.cli.users import user
 
 
@@ -24,6 +25,8 @@ cli.add_command(migrate_command)
 cli.add_command(worker)
 cli.add_command(user)
 cli.add_command(key)
+cli.add_command(import_command)
+cli.add_command(export_command)
 
 
 if __name__ == "__main__":

@@ -34,10 +34,8 @@ def insert_missing(session: Session, user_id: int, names: dict[str, str], when: 
     ]
     dialect = session.get_bind().dialect.name
     maker = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = (
-        maker(Tag).values(rows).on_conflict_do_nothing(index_elements=["user_id", "name_folded"])
-    )
-    session.execute(statement)
+    statement = maker(Tag).on_conflict_do_nothing(index_elements=["user_id", "name_folded"])
+    session.connection().execute(statement, rows)  # executemany: compiled once, cached
 
 
 def get(session: Session, user_id: int, tag_id: int) -> Tag | None:

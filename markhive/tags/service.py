@@ -45,6 +45,12 @@ def clean_names(items: Sequence[str], field: str = "tag_names") -> list[str]:
     return list(found.values())
 
 
+def lenient_name(item: str) -> str:
+    """A tag name from a file being imported: cleaned like :func:`clean_names` does, but
+    cut to the length limit rather than refused; "" when nothing is left."""
+    return _SPACE.sub("-", item.replace("\x00", "").strip())[:MAX_TAG_LENGTH]
+
+
 def split_keywords(text: str, field: str = "keywords") -> list[str]:
     """LinkaGoGo's keywords: split on whitespace and commas, empty ones dropped,
     duplicates removed case-insensitively; each is a tag."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
-from markhive.api.linkagogo import account, folders, urls
+from markhive.api.linkagogo import account, folders, transfer, urls
 
 V1 = "/api/v1"
 URL = V1 + "/urls/{bookmark_id:int}"
@@ -27,4 +27,8 @@ ROUTES: list[BaseRoute] = [
     Route(f"{V1}/folders/path", folders.ensure_path, methods=["POST"]),
     Route(FOLDER, folders.update, methods=["PATCH"]),
     Route(FOLDER, folders.delete, methods=["DELETE"]),
+    Route(f"{V1}/import/html", transfer.import_html, methods=["POST"]),
+    Route(f"{V1}/import/xbel", transfer.import_xbel, methods=["POST"]),
+    Route(f"{V1}/export/html", transfer.export_html, methods=["GET"]),
+    Route(f"{V1}/export/xbel", transfer.export_xbel, methods=["GET"]),
 ]

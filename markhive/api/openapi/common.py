@@ -95,6 +95,8 @@ class Op:
     query: tuple[Schema, ...] = ()
     body: str | Schema | None = None
     body_media: tuple[str, ...] = (JSON_MEDIA,)
+    # A body whose schema depends on its media type (a file upload); then no 415.
+    body_by_media: dict[str, Schema] = field(default_factory=dict)
     auth: Auth = "key"
     tag: str = ""
     error_overrides: dict[int, str] = field(default_factory=dict)
@@ -163,12 +165,17 @@ def operation(dialect: Dialect, path: str, op: Op) -> dict[str, Any]:
         out["parameters"] = parameters
     if op.body is not None:
         out["requestBody"] = {"required": True, "content": _content(op.body, op.body_media)}
+    if op.body_by_media:
+        content = {media: {"schema": schema} for media, schema in op.body_by_media.items()}
+        out["requestBody"] = {"required": True, "content": content}
     responses = {str(s): _reply(r, op.auth != "none") for s, r in op.replies.items()}
     codes = set(op.errors)
     if op.auth != "none":
         codes |= {401, 403, 429}
     if op.body is not None:
         codes |= {413, 415}
+    if op.body_by_media:
+        codes |= {413}
     names = {**dialect.errors, **op.error_overrides}
     for code in codes:
         responses[str(code)] = {"$ref": f"#/components/responses/{names[code]}"}

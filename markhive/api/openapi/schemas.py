@@ -281,6 +281,26 @@ V1: dict[str, Schema] = {
             "is_public": BOOL,
         }
     ),
+    "V1ImportReport": closed(
+        {
+            "imported": text(V1_COUNT, "New bookmarks."),
+            "updated": text(V1_COUNT, "Entries that changed a bookmark already there."),
+            "unchanged": text(V1_COUNT, "Entries with nothing new for their bookmark."),
+            "skipped": text(V1_COUNT, "Entries not imported; the length of `errors`."),
+            "folders_created": V1_COUNT,
+            "errors": {
+                "type": "array",
+                "items": closed(
+                    {
+                        "index": text(V1_COUNT, "The entry's 0-based position in the file."),
+                        "url": STR,
+                        "reason": STR,
+                    }
+                ),
+            },
+        },
+        "What an import did, entry by entry of the file.",
+    ),
     "V1MoveInput": open_object({"ids": V1_IDS, "folder_id": V1_FOLDER_REF}, ("ids", "folder_id")),
     "V1MoveResult": closed({"moved": V1_COUNT}),
     "V1TagInput": open_object(

@@ -50,6 +50,34 @@ def created(description: str, schema: str) -> dict[int, Reply]:
 
 
 GONE = {204: Reply("Deleted; no body.")}
+BOOKMARK_FILE: dict[str, Schema] = {
+    "multipart/form-data": {
+        "type": "object",
+        "properties": {"file": {"type": "string", "format": "binary"}},
+        "required": ["file"],
+    },
+    "text/html": {"type": "string"},
+    "application/xml": {"type": "string"},
+    "application/octet-stream": {"type": "string", "format": "binary"},
+}
+IMPORT_QUERY = (
+    query(
+        "map_private",
+        BOOL,
+        '`true`: a Netscape entry with `PRIVATE="0"` becomes shared. '
+        "Off by default: browsers' files say nothing about sharing.",
+    ),
+)
+IMPORT_DESCRIPTION = (
+    "Imports a bookmark file sent as the multipart field `file` or as the raw body. The "
+    "whole file is checked before anything is written: one that cannot be imported (not a "
+    "bookmark file, not well-formed XML, a DTD with entities or pointing elsewhere, folders "
+    "nested deeper than 256) is a 422 and changes nothing. Then entries are applied in "
+    "batches: folders are merged by path, a URL already there updates that bookmark "
+    "(non-empty fields overwrite, tags are added, nothing is removed), and entries that "
+    "are not imported (`javascript:`, `place:`, relative or invalid URLs) are reported in "
+    "`errors` with their 0-based index. Importing the same file again changes nothing."
+)
 BOOKMARK = "V1Bookmark"
 FOLDER_CLASH = {409: "V1FolderConflict"}
 
@@ -157,6 +185,33 @@ OPERATIONS: dict[tuple[str, str], Op] = {
         "v1_delete_folder", "Delete a folder",
         "Deletes the folder, all its subfolders and every bookmark in them, at once.",
         GONE, (404,),
+    ),
+    (V1 + "/import/html", "POST"): Op(
+        "v1_import_html", "Import a Netscape bookmark file",
+        IMPORT_DESCRIPTION + " Any declared charset is read; with none, UTF-8, or "
+        "windows-1252 when the bytes are not UTF-8. A broken or truncated file imports "
+        "what is readable.",
+        ok("What the import did.", "V1ImportReport"), (422,), query=IMPORT_QUERY,
+        body_by_media=BOOKMARK_FILE,
+    ),
+    (V1 + "/import/xbel", "POST"): Op(
+        "v1_import_xbel", "Import an XBEL file",
+        IMPORT_DESCRIPTION + " The XML is parsed without entity expansion or external "
+        "entities; the XBEL DOCTYPE is accepted and never fetched.",
+        ok("What the import did.", "V1ImportReport"), (422,), body_by_media=BOOKMARK_FILE,
+    ),
+    (V1 + "/export/html", "GET"): Op(
+        "v1_export_html", "Export as a Netscape bookmark file",
+        "Every bookmark, archived ones too, in its folders, streamed. Chrome, Firefox and "
+        "linkding import the file; markhive keeps favourites, ratings, visits and "
+        "reminders in extra attributes.",
+        {200: Reply("The file (a download).", {"type": "string"}, media="text/html")},
+    ),
+    (V1 + "/export/xbel", "GET"): Op(
+        "v1_export_xbel", "Export as XBEL",
+        "Every bookmark in its folders as XBEL 1.0, streamed, with tags, notes and flags "
+        'in `<info><metadata owner="markhive">`: nothing is lost on the way back in.',
+        {200: Reply("The document (a download).", {"type": "string"}, media="application/xml")},
     ),
 }
 # fmt: on

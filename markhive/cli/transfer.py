@@ -1,0 +1,157 @@
+"""`markhive import` and `markhive export`: bookmark files for one user, with progress."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterable
+from contextlib import closing
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TimeRemainingColumn
+
+from markhive.bookmarks import repository as bookmarks
+from markhive.cli.common import invalid_text, load_settings, open_database
+from markhive.errors import DomainError, Invalid
+from markhive.importexport import export, service
+from markhive.users import service as users
+
+SHOWN_ERRORS = 20
+
+
+def _progress(console: Console) -> Progress:
+    return Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=False,
+    )
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--user", "username", required=True, help="Whose account to import into.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["auto", "html", "xbel"]),
+    default="auto",
+    show_default=True,
+    help="html: a Netscape bookmark file; xbel: XBEL 1.0; auto: tell by the content.",
+)
+@click.option(
+    "--map-private", is_flag=True, help='Mark bookmarks with PRIVATE="0" as shared (html).'
+)
+@click.option(
+    "--report",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the whole import report (with every skipped entry) here as JSON.",
+)
+def import_command(
+    file: Path, username: str, fmt: str, map_private: bool, report: Path | None
+) -> None:
+    """Import a bookmark file (Chrome, Firefox, Safari, Edge, Pinboard, linkding, XBEL...)
+    into a user's account. Running it again with the same file changes nothing."""
+    settings = load_settings()
+    db = open_database(settings)
+    console = Console(stderr=True)
+    try:
+        with db.unit() as session:
+            user_id = users.get_user(session, username).id
+        with _progress(console) as bar, file.open("rb") as stream:
+            tasks: dict[str, TaskID] = {}
+            labels = {"read": "Reading", "import": "Importing"}
+
+            def progress(phase: str, done: int, total: int) -> None:
+                if phase not in tasks:
+                    tasks[phase] = bar.add_task(labels[phase], total=total)
+                bar.update(tasks[phase], completed=done, total=total)
+
+            result = service.import_file(
+                db, user_id, stream, fmt, service.ImportOptions(map_private), progress
+            )
+    except Invalid as exc:
+        raise click.ClickException(invalid_text(exc)) from None
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from None
+    finally:
+        db.dispose()
+    click.echo(
+        f"imported {result.imported}, updated {result.updated}, unchanged {result.unchanged}, "
+        f"skipped {result.skipped}; {result.folders_created} folders created"
+    )
+    for error in result.errors[:SHOWN_ERRORS]:
+        click.echo(f"  skipped entry {error['index']} {error['url']}: {error['reason']}")
+    if len(result.errors) > SHOWN_ERRORS:
+        click.echo(f"  ... and {len(result.errors) - SHOWN_ERRORS} more (see --report)")
+    if report is not None:
+        report.write_text(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
+
+
+@click.command("export")
+@click.option("--user", "username", required=True, help="Whose bookmarks to export.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["html", "xbel"]), required=True, help="File format."
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write (replaced only once complete); default: standard output.",
+)
+def export_command(username: str, fmt: str, output: Path | None) -> None:
+    """Export a user's bookmarks, with their folders, tags and flags."""
+    settings = load_settings()
+    db = open_database(settings)
+    console = Console(stderr=True)
+    try:
+        with db.unit(write=False) as session:
+            user_id = users.get_user(session, username).id
+            total = bookmarks.totals(session, user_id)[0]
+            with _progress(console) as bar:
+                task = bar.add_task("Exporting", total=total)
+                pieces = export.export(
+                    session, user_id, fmt, on_rows=lambda n: bar.advance(task, n)
+                )
+                with closing(pieces):
+                    if output is None:
+                        _write_out(pieces)
+                    else:
+                        _write_whole(output, pieces)
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from None
+    finally:
+        db.dispose()
+    if output is not None:
+        click.echo(f"exported {total} bookmarks to {output}", err=True)
+
+
+def _write_out(pieces: Iterable[bytes]) -> None:
+    """To standard output; a reader that stops early (``| head``) ends the export quietly."""
+    try:
+        for piece in pieces:
+            sys.stdout.buffer.write(piece)
+        sys.stdout.buffer.flush()
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # no second error when Python flushes at exit
+
+
+def _write_whole(path: Path, pieces: Iterable[bytes]) -> None:
+    """Write to a temporary file beside ``path`` and move it into place when complete."""
+    folder = path.resolve().parent
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            for piece in pieces:
+                out.write(piece)
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise

@@ -1,0 +1,66 @@
+"""Dates in bookmark files: Unix times (Netscape) and W3C date-times (XBEL)."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+# Unix times past these are read as milliseconds, microseconds or nanoseconds
+# (browsers and services disagree on the unit).
+_SCALES = ((10**17, 10**9), (10**14, 10**6), (10**11, 10**3))
+_NUMBER = re.compile(r"^\s*-?\d+(\.\d+)?\s*$")
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def from_unix(value: str | None) -> datetime | None:
+    """A Unix time in seconds, or in ms, µs or ns when too large for seconds; None when
+    missing, not a number, zero, or out of the calendar's range."""
+    if value is None:
+        return None
+    try:
+        number: float = int(value)
+    except ValueError:
+        if not _NUMBER.match(value):
+            return None
+        number = float(value)
+    for bound, scale in _SCALES:
+        if abs(number) >= bound:
+            number /= scale
+            break
+    if number == 0:
+        return None
+    try:
+        return datetime.fromtimestamp(int(number), UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def to_unix(value: datetime) -> str:
+    """Whole seconds since the epoch."""
+    return str(int((value - EPOCH).total_seconds() // 1))
+
+
+def from_w3c(value: str | None) -> datetime | None:
+    """An XBEL date: W3C/ISO 8601 (``2024-05-01``, ``2024-05-01T10:00:00Z``, with an
+    offset or a fraction), or a bare Unix time as some tools write; None when unreadable."""
+    if value is None:
+        return None
+    value = value.strip()
+    if not value:
+        return None
+    if _NUMBER.match(value):
+        return from_unix(value)
+    try:
+        parsed = datetime.fromisoformat(value.replace("z", "Z"))
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+def to_w3c(value: datetime) -> str:
+    """``2024-05-01T10:00:00Z``, with microseconds when there are any."""
+    value = value.astimezone(UTC) if value.tzinfo else value
+    text = value.replace(tzinfo=None).isoformat()
+    return text + "Z"
