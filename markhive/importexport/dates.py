@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 # Unix times past these are read as milliseconds, microseconds or nanoseconds
 # (browsers and services disagree on the unit).
 _SCALES = ((10**17, 10**9), (10**14, 10**6), (10**11, 10**3))
 _NUMBER = re.compile(r"^\s*-?\d+(\.\d+)?\s*$")
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_NAIVE_EPOCH = datetime(1970, 1, 1)
+_SECOND = timedelta(seconds=1)
 
 
 def from_unix(value: str | None) -> datetime | None:
@@ -36,8 +38,8 @@ def from_unix(value: str | None) -> datetime | None:
 
 
 def to_unix(value: datetime) -> str:
-    """Whole seconds since the epoch."""
-    return str(int((value - EPOCH).total_seconds() // 1))
+    """Whole seconds since the epoch (a naive value is UTC)."""
+    return str((value - (_NAIVE_EPOCH if value.tzinfo is None else EPOCH)) // _SECOND)
 
 
 def from_w3c(value: str | None) -> datetime | None:
@@ -60,7 +62,8 @@ def from_w3c(value: str | None) -> datetime | None:
 
 
 def to_w3c(value: datetime) -> str:
-    """``2024-05-01T10:00:00Z``, with microseconds when there are any."""
-    value = value.astimezone(UTC) if value.tzinfo else value
-    text = value.replace(tzinfo=None).isoformat()
-    return text + "Z"
+    """``2024-05-01T10:00:00Z``, with microseconds when there are any (a naive value is
+    UTC)."""
+    if value.tzinfo is None:
+        return value.isoformat() + "Z"
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat() + "Z"

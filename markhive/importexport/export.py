@@ -10,7 +10,7 @@ in one transaction, so the file is one consistent picture of the account.
 from __future__ import annotations
 
 from collections.abc import Callable, Generator, Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -21,7 +21,6 @@ from markhive.folders.models import Folder
 from markhive.folders.service import Tree
 from markhive.importexport import netscape, repository, xbel
 from markhive.importexport.model import Entry, Event, FolderEnd, FolderStart
-from markhive.tags import repository as tags_repository
 
 ROWS = 1000
 CHUNK = 1 << 16
@@ -61,6 +60,7 @@ def events(
 ) -> Iterator[Event]:
     """The account as a stream of folder openings, bookmarks and folder closings."""
     tree = Tree(folders_repository.all_of(session, user_id))
+    tags = {str(i): name for i, name in repository.tag_names(session, user_id).items()}
     stack: list[tuple[int | None, Iterator[Folder]]] = [(None, iter(tree.children.get(None, [])))]
     while stack:
         folder_id, children = stack[-1]
@@ -70,7 +70,7 @@ def events(
             stack.append((child.id, iter(tree.children.get(child.id, []))))
             continue
         stack.pop()
-        yield from _bookmarks(session, user_id, folder_id, on_rows)
+        yield from _bookmarks(session, user_id, folder_id, on_rows, tags)
         if folder_id is not None:
             yield FolderEnd()
 
@@ -86,53 +86,44 @@ def _folder(folder: Folder) -> FolderStart:
 
 
 def _when(value: Any) -> datetime | None:
-    """A stored datetime as the driver gives it (SQLite: text) as an aware UTC value."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    """A stored datetime as the driver gives it (SQLite: text), naive UTC as stored (the
+    writers read naive values as UTC)."""
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(value)
 
 
 def _bookmarks(
-    session: Session, user_id: int, folder_id: int | None, on_rows: Callable[[int], None] | None
+    session: Session,
+    user_id: int,
+    folder_id: int | None,
+    on_rows: Callable[[int], None] | None,
+    tags: dict[str, str],
 ) -> Iterator[Entry]:
+    name = tags.__getitem__
+    when = _when
     for rows in repository.stream_folder(session, user_id, folder_id, ROWS):
         if on_rows is not None:
             on_rows(len(rows))
-        names = tags_repository.names_for(session, [row[0] for row in rows])
-        for (
-            bookmark_id,
-            url,
-            title,
-            description,
-            notes,
-            added,
-            modified,
-            visited,
-            reminder,
-            unread,
-            shared,
-            archived,
-            favorite,
-            rating,
-            visits,
-        ) in rows:
+        for row in rows:
+            tag_ids = row[15]
+            # Entry's fields in order (positional: this loop runs a million times)
             yield Entry(
-                index=0,
-                url=url,
-                title=title,
-                description=description,
-                notes=notes,
-                tags=names.get(bookmark_id, []),
-                added=_when(added),
-                modified=_when(modified),
-                visited=_when(visited),
-                reminder=_when(reminder),
-                unread=bool(unread),
-                shared=bool(shared),
-                archived=bool(archived),
-                favorite=bool(favorite),
-                rating=rating,
-                visits=visits,
+                0,
+                row[1],
+                row[2],
+                row[3],
+                row[4],
+                sorted(map(name, tag_ids.split(","))) if tag_ids else [],
+                when(row[5]),
+                when(row[6]),
+                when(row[7]),
+                when(row[8]),
+                bool(row[9]),
+                None,
+                bool(row[10]),
+                bool(row[11]),
+                bool(row[12]),
+                row[13],
+                row[14],
             )

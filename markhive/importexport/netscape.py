@@ -12,7 +12,6 @@ without closing tags, entities, truncated files. It reads 100,000 bookmarks in a
 from __future__ import annotations
 
 import codecs
-import html
 import re
 from collections.abc import Iterable, Iterator
 from datetime import datetime
@@ -278,8 +277,16 @@ _HEADER = """<!DOCTYPE NETSCAPE-Bookmark-file-1>
 _INDENT = "    "
 
 
+_ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("'", "&#x27;"))
+
+
 def _esc(text: str) -> str:
-    return html.escape(text, quote=True)
+    """``html.escape(text)``; most values need nothing, and a test per character is
+    quicker than five rewrites."""
+    for char, entity in _ESCAPES:
+        if char in text:
+            text = text.replace(char, entity)
+    return text
 
 
 def _dates(added: datetime | None, modified: datetime | None) -> str:
@@ -292,9 +299,15 @@ def _dates(added: datetime | None, modified: datetime | None) -> str:
 
 
 def _bookmark(entry: Entry, indent: str) -> str:
-    tags = list(entry.tags)
+    # Written out in full: this runs once per bookmark, a million times for a large account.
+    tags = ",".join(entry.tags)
     if entry.archived:
-        tags.append(ARCHIVED_TAG)
+        tags = f"{tags},{ARCHIVED_TAG}" if tags else ARCHIVED_TAG
+    dates = ""
+    if entry.added is not None:
+        dates = f' ADD_DATE="{to_unix(entry.added)}"'
+    if entry.modified is not None:
+        dates += f' LAST_MODIFIED="{to_unix(entry.modified)}"'
     private = "0" if entry.shared else "1"
     unread = "1" if entry.unread else "0"
     extra = ""
@@ -309,8 +322,8 @@ def _bookmark(entry: Entry, indent: str) -> str:
     if entry.reminder is not None:
         extra += f' REMINDER="{to_unix(entry.reminder)}"'
     line = (
-        f'{indent}<DT><A HREF="{_esc(entry.url)}"{_dates(entry.added, entry.modified)}'
-        f' PRIVATE="{private}" TOREAD="{unread}" TAGS="{_esc(",".join(tags))}"{extra}>'
+        f'{indent}<DT><A HREF="{_esc(entry.url)}"{dates}'
+        f' PRIVATE="{private}" TOREAD="{unread}" TAGS="{_esc(tags)}"{extra}>'
         f"{_esc(entry.title or entry.url)}</A>\n"
     )
     if entry.description or entry.notes:

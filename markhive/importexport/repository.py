@@ -7,13 +7,13 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Text, bindparam, cast, func, insert, literal_column, select, update
 from sqlalchemy.orm import Session
 
 from markhive.bookmarks.models import Bookmark
 from markhive.db.ids import among
 from markhive.db.raw import Compiled, insert_rows
-from markhive.tags.models import BookmarkTag
+from markhive.tags.models import BookmarkTag, Tag
 
 ROWS_PER_INSERT = 1400  # 1,400 rows of 22 values: within SQLite's 32,766 parameters
 # What an import compares and may change, besides the tags.
@@ -118,21 +118,32 @@ EXPORTED = (
     Bookmark.rating,
     Bookmark.visit_count,
 )
+
+
+def _tag_ids(dialect: str) -> Any:
+    """The bookmark's tag ids joined by commas, gathered by the database in the same
+    statement (a second query per thousand rows cost a third of the export's time)."""
+    ids = select(BookmarkTag.tag_id).where(BookmarkTag.bookmark_id == Bookmark.id)
+    if dialect == "postgresql":
+        joined = func.string_agg(cast(BookmarkTag.tag_id, Text), literal_column("','"))
+    else:
+        joined = func.group_concat(BookmarkTag.tag_id, literal_column("','"))
+    return ids.with_only_columns(joined).scalar_subquery()
+
+
+def _exported(dialect: str, where: Any) -> Any:
+    return (
+        select(*EXPORTED, _tag_ids(dialect)).where(where).order_by(Bookmark.date_added, Bookmark.id)
+    )
+
+
 # A folder belongs to one user already. With the user in the condition too, SQLite walked
 # the user's date index for every folder (all their bookmarks, each time); the folder's
 # own index and a sort of its few rows is what it should do.
-_IN_FOLDER = Compiled(
-    lambda dialect: (
-        select(*EXPORTED)
-        .where(Bookmark.folder_id == bindparam("folder"))
-        .order_by(Bookmark.date_added, Bookmark.id)
-    )
-)
+_IN_FOLDER = Compiled(lambda dialect: _exported(dialect, Bookmark.folder_id == bindparam("folder")))
 _AT_ROOT = Compiled(
-    lambda dialect: (
-        select(*EXPORTED)
-        .where(Bookmark.user_id == bindparam("user_id"), Bookmark.folder_id.is_(None))
-        .order_by(Bookmark.date_added, Bookmark.id)
+    lambda dialect: _exported(
+        dialect, (Bookmark.user_id == bindparam("user_id")) & Bookmark.folder_id.is_(None)
     )
 )
 
@@ -140,8 +151,15 @@ _AT_ROOT = Compiled(
 def stream_folder(
     session: Session, user_id: int, folder_id: int | None, size: int
 ) -> Iterator[list[tuple[Any, ...]]]:
-    """The EXPORTED columns of the bookmarks directly in a folder (None: the root), oldest
-    first, as driver tuples in lists of ``size``, read through a cursor."""
+    """The EXPORTED columns and the tag ids (text, comma-joined, or None) of the bookmarks
+    directly in a folder (None: the root), oldest first, as driver tuples in lists of
+    ``size``, read through a cursor."""
     if folder_id is None:
         return _AT_ROOT.stream(session, {"user_id": user_id}, size)
     return _IN_FOLDER.stream(session, {"folder": folder_id}, size)
+
+
+def tag_names(session: Session, user_id: int) -> dict[int, str]:
+    """Every tag of the user: id -> name."""
+    query = select(Tag.id, Tag.name).where(Tag.user_id == user_id)
+    return {int(i): name for i, name in session.connection().execute(query)}

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from datetime import datetime
-from typing import Any, BinaryIO
+from typing import BinaryIO
 from xml.etree.ElementTree import ParseError
 
 from defusedxml import DefusedXmlException, DTDForbidden
@@ -231,75 +231,83 @@ def read(stream: BinaryIO) -> Iterator[Event]:
 
 # XML 1.0 cannot carry these characters at all, not even as references.
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
-_ATTR = str.maketrans(
-    {
-        "&": "&amp;",
-        "<": "&lt;",
-        ">": "&gt;",
-        '"': "&quot;",
-        "\t": "&#9;",
-        "\n": "&#10;",
-        "\r": "&#13;",
-    }
-)
+_TEXT = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("\r", "&#13;"))
+_ATTR = (*_TEXT, ('"', "&quot;"), ("\t", "&#9;"), ("\n", "&#10;"))
+
+
+def _escape(value: str, table: tuple[tuple[str, str], ...]) -> str:
+    # Most values need nothing: a test for each character is quicker than any rewrite.
+    for char, entity in table:
+        if char in value:
+            value = value.replace(char, entity)
+    if not value.isprintable() and _ILLEGAL.search(value):  # isprintable: a quick "no"
+        value = _ILLEGAL.sub("", value)
+    return value
 
 
 def _text(value: str) -> str:
-    if _ILLEGAL.search(value):
-        value = _ILLEGAL.sub("", value)
-    return value.translate(_TEXT)
+    return _escape(value, _TEXT)
 
 
 def _attr(value: str) -> str:
-    if _ILLEGAL.search(value):
-        value = _ILLEGAL.sub("", value)
-    return value.translate(_ATTR)
+    return _escape(value, _ATTR)
 
 
 def _date(name: str, value: datetime | None) -> str:
     return f' {name}="{to_w3c(value)}"' if value is not None else ""
 
 
-def _info(values: Iterable[tuple[str, Any]], indent: str) -> str:
-    inner = "".join(f"<{name}>{_text(str(value))}</{name}>" for name, value in values)
+def _info(inner: str, indent: str) -> str:
     if not inner:
         return ""
     return f'{indent}<info><metadata owner="{OWNER}">{inner}</metadata></info>\n'
 
 
-def _entry_meta(entry: Entry) -> Iterator[tuple[str, Any]]:
+def _metadata(entry: Entry, tags: dict[str, str]) -> str:
+    """The bookmark's markhive metadata elements; ``tags`` caches each tag's element."""
+    parts = []
     for tag in entry.tags:
-        yield "tag", tag
+        element = tags.get(tag)
+        if element is None:
+            element = tags[tag] = f"<tag>{_text(tag)}</tag>"
+        parts.append(element)
     if entry.notes:
-        yield "notes", entry.notes
+        parts.append(f"<notes>{_text(entry.notes)}</notes>")
     if entry.unread:
-        yield "unread", "true"
+        parts.append("<unread>true</unread>")
     if entry.shared:
-        yield "shared", "true"
+        parts.append("<shared>true</shared>")
     if entry.archived:
-        yield "archived", "true"
+        parts.append("<archived>true</archived>")
     if entry.favorite:
-        yield "favorite", "true"
+        parts.append("<favorite>true</favorite>")
     if entry.rating:
-        yield "rating", entry.rating
+        parts.append(f"<rating>{entry.rating}</rating>")
     if entry.visits:
-        yield "visits", entry.visits
+        parts.append(f"<visits>{entry.visits}</visits>")
     if entry.reminder is not None:
-        yield "reminder", to_w3c(entry.reminder)
+        parts.append(f"<reminder>{to_w3c(entry.reminder)}</reminder>")
+    return "".join(parts)
 
 
-def _bookmark(entry: Entry, indent: str) -> str:
+def _bookmark(entry: Entry, indent: str, tags: dict[str, str]) -> str:
+    # Written out in full: this runs once per bookmark, a million times for a large account.
     inner = indent + "  "
-    text = (
-        f'{indent}<bookmark href="{_attr(entry.url)}"{_date("added", entry.added)}'
-        f"{_date('modified', entry.modified)}{_date('visited', entry.visited)}>\n"
-    )
+    text = f'{indent}<bookmark href="{_escape(entry.url, _ATTR)}"'
+    if entry.added is not None:
+        text += f' added="{to_w3c(entry.added)}"'
+    if entry.modified is not None:
+        text += f' modified="{to_w3c(entry.modified)}"'
+    if entry.visited is not None:
+        text += f' visited="{to_w3c(entry.visited)}"'
+    text += ">\n"
     if entry.title:
-        text += f"{inner}<title>{_text(entry.title)}</title>\n"
-    text += _info(_entry_meta(entry), inner)
+        text += f"{inner}<title>{_escape(entry.title, _TEXT)}</title>\n"
+    metadata = _metadata(entry, tags)
+    if metadata:
+        text += f'{inner}<info><metadata owner="{OWNER}">{metadata}</metadata></info>\n'
     if entry.description:
-        text += f"{inner}<desc>{_text(entry.description)}</desc>\n"
+        text += f"{inner}<desc>{_escape(entry.description, _TEXT)}</desc>\n"
     return text + f"{indent}</bookmark>\n"
 
 
@@ -307,7 +315,7 @@ def _folder(folder: FolderStart, indent: str) -> str:
     inner = indent + "  "
     text = f"{indent}<folder{_date('added', folder.added)}>\n"
     text += f"{inner}<title>{_text(folder.name)}</title>\n"
-    text += _info([("public", "true")] if folder.public else [], inner)
+    text += _info("<public>true</public>" if folder.public else "", inner)
     if folder.description:
         text += f"{inner}<desc>{_text(folder.description)}</desc>\n"
     return text
@@ -324,9 +332,10 @@ def write(events: Iterable[Event], exported_at: str) -> Iterator[str]:
         f"  <desc>Exported by markhive at {_text(exported_at)}</desc>\n"
     )
     indent = "  "
+    tags: dict[str, str] = {}
     for event in events:
         if isinstance(event, Entry):
-            yield _bookmark(event, indent)
+            yield _bookmark(event, indent, tags)
         elif isinstance(event, FolderStart):
             yield _folder(event, indent)
             indent += "  "
