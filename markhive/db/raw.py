@@ -95,7 +95,8 @@ def insert_rows(
     if not rows:
         return
     dialect = session.get_bind().dialect
-    names = [column.name for column in table.columns if not column.primary_key]
+    # every column, except a key the rows leave to the database (an autoincrement id)
+    names = [c.name for c in table.columns if not (c.primary_key and c.name not in rows[0])]
     defaults: dict[str, Any] = {}
     for column in table.columns:
         default: Any = column.default
