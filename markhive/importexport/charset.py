@@ -19,6 +19,9 @@ _BOMS = (
 )
 _DECLARED = re.compile(rb"""charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)""", re.IGNORECASE)
 FALLBACK = "windows-1252"
+# What browsers read these labels as (the WHATWG encoding standard): Windows exports that
+# declare ISO-8859-1 hold windows-1252's quotes, dashes and euro sign.
+_AS_BROWSERS_DO = {"latin-1": FALLBACK, "iso8859-1": FALLBACK, "ascii": FALLBACK}
 
 
 def _is_utf8(stream: BinaryIO, start: int) -> bool:
@@ -49,6 +52,7 @@ def detect(stream: BinaryIO) -> str:
             name = codecs.lookup(found.group(1).decode("ascii")).name
         except LookupError:
             name = "utf-8"
+        name = _AS_BROWSERS_DO.get(name, name)
     if name != "utf-8":
         return name
     # Declared UTF-8 (or nothing declared) but not UTF-8: old exports say one thing and

@@ -32,7 +32,6 @@ from markhive.importexport.model import (
 )
 
 CHUNK = 1 << 16
-TAIL = 8192
 ARCHIVED_TAG = "linkding:bookmarks.archived"
 NOTES_OPEN = "[linkding-notes]"
 NOTES_CLOSE = "[/linkding-notes]"
@@ -57,7 +56,7 @@ def split_notes(text: str) -> tuple[str, str]:
 def _flag(value: str | None) -> bool | None:
     if value is None:
         return None
-    return value.strip() not in ("", "0", "false")
+    return value.strip().lower() not in ("", "0", "false", "no")
 
 
 def _number(value: str | None, low: int, high: int) -> int:
@@ -234,10 +233,13 @@ def read(stream: BinaryIO) -> Iterator[Event]:
     parser = etree.HTMLParser(
         target=reader, encoding="utf-8", huge_tree=True, no_network=True, remove_pis=True
     )
-    last = ""  # the end of what was read so far
+    last = ""  # what was read since the last "<": an entry the file may end inside
     while chunk := stream.read(CHUNK):
         text = decoder.decode(chunk)
-        last = last[-TAIL:] + text
+        last += text
+        start = last.rfind("<")
+        if start > 0:
+            last = last[start:]
         parser.feed(text.encode("utf-8", "surrogatepass"))
         if reader.events:
             yield from reader.events

@@ -68,7 +68,9 @@ def detect_format(stream: BinaryIO) -> str:
     text = head.replace(b"\x00", b"").lstrip().lower()
     if b"netscape-bookmark-file" in text:
         return "html"
-    return "xbel" if text.startswith(b"<?xml") or text.startswith(b"<xbel") else "html"
+    if text.startswith(b"<?xml") or b"<xbel" in text or b"<!doctype xbel" in text:
+        return "xbel"
+    return "html"
 
 
 def read_events(stream: BinaryIO, fmt: str) -> Iterator[Event]:
