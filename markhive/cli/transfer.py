@@ -58,6 +58,8 @@ def import_command(
 ) -> None:
     """Import a bookmark file (Chrome, Firefox, Safari, Edge, Pinboard, linkding, XBEL...)
     into a user's account. Running it again with the same file changes nothing."""
+    if report is not None and not report.resolve().parent.is_dir():
+        raise click.ClickException(f"no such folder for the report: {report.parent}")
     settings = load_settings()
     db = open_database(settings)
     console = Console(stderr=True)
@@ -107,6 +109,8 @@ def import_command(
 )
 def export_command(username: str, fmt: str, output: Path | None) -> None:
     """Export a user's bookmarks, with their folders, tags and flags."""
+    if output is not None and not output.resolve().parent.is_dir():
+        raise click.ClickException(f"no such folder: {output.parent}")
     settings = load_settings()
     db = open_database(settings)
     console = Console(stderr=True)
@@ -126,6 +130,8 @@ def export_command(username: str, fmt: str, output: Path | None) -> None:
                         _write_whole(output, pieces)
     except DomainError as exc:
         raise click.ClickException(exc.message) from None
+    except OSError as exc:  # the output file could not be written: disk full, permissions
+        raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
     finally:
         db.dispose()
     if output is not None:

@@ -5,6 +5,7 @@ written with a few statements for the whole batch."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -80,6 +81,18 @@ def _skip_reason(url: str) -> str | None:
     if not is_valid_url(url, any_host=True):
         return "not a valid URL"
     return None
+
+
+def _at(stored: Any, given: Any) -> Any:
+    """``stored`` at the precision of the file's ``given`` datetime: Netscape files have
+    whole seconds, so a stored 10:00:00.25 and a file's 10:00:00 are the same time."""
+    if isinstance(given, datetime) and given.microsecond == 0 and isinstance(stored, datetime):
+        return stored.replace(microsecond=0)
+    return stored
+
+
+def _same(stored: Any, given: Any) -> bool:
+    return bool(stored == given or _at(stored, given) == given)
 
 
 def _clean(text: str) -> str:
@@ -276,13 +289,13 @@ class Batch:
 
         def offer(name: str, value: Any) -> None:
             """A value the file states: it overwrites the first time, fills otherwise."""
-            if value in (None, "", 0) or values[name] == value:
+            if value in (None, "", 0) or _same(values[name], value):
                 return
             if first or values[name] in (None, "", 0):
                 change(name, value)
 
         def raise_to(name: str, value: Any) -> None:
-            if value is not None and (values[name] is None or value > values[name]):
+            if value is not None and (values[name] is None or value > _at(values[name], value)):
                 change(name, value)
 
         offer("title", _clean(entry.title)[:MAX_TITLE])
@@ -301,7 +314,7 @@ class Batch:
                 change(name, True)
         raise_to("visit_count", entry.visits or None)
         raise_to("last_visited_at", entry.visited)
-        if entry.added is not None and entry.added < values["date_added"]:
+        if entry.added is not None and entry.added < _at(values["date_added"], entry.added):
             change("date_added", entry.added)
         added_tags = item.tag_ids - state.tag_ids - state.new_tags
         state.new_tags |= added_tags

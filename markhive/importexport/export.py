@@ -45,14 +45,15 @@ def export(
     writer = xbel.write if fmt == "xbel" else netscape.write
     pieces: list[str] = []
     size = 0
-    for piece in writer(events(session, user_id, on_rows), exported_at or timestamp()):
-        pieces.append(piece)
-        size += len(piece)
-        if size >= CHUNK:
+    with repository.without_mmap(session):
+        for piece in writer(events(session, user_id, on_rows), exported_at or timestamp()):
+            pieces.append(piece)
+            size += len(piece)
+            if size >= CHUNK:
+                yield "".join(pieces).encode("utf-8", "surrogatepass")
+                pieces, size = [], 0
+        if pieces:
             yield "".join(pieces).encode("utf-8", "surrogatepass")
-            pieces, size = [], 0
-    if pieces:
-        yield "".join(pieces).encode("utf-8", "surrogatepass")
 
 
 def events(

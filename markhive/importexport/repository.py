@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Text, bindparam, cast, func, insert, literal_column, select, update
@@ -157,6 +158,24 @@ def stream_folder(
     if folder_id is None:
         return _AT_ROOT.stream(session, {"user_id": user_id}, size)
     return _IN_FOLDER.stream(session, {"folder": folder_id}, size)
+
+
+@contextmanager
+def without_mmap(session: Session) -> Iterator[None]:
+    """SQLite reads through read() rather than its memory map while the block runs.
+    Every mapped page an export touches counts in the process's resident memory (856 MB
+    for a million bookmarks, 710 MB of it the mapped file); read() leaves them in the
+    operating system's cache, and SQLite's own cache keeps to its 64 MiB."""
+    if session.get_bind().dialect.name != "sqlite":
+        yield
+        return
+    connection = session.connection()
+    size = connection.exec_driver_sql("PRAGMA mmap_size").scalar()
+    connection.exec_driver_sql("PRAGMA mmap_size=0")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"PRAGMA mmap_size={int(size or 0)}")
 
 
 def tag_names(session: Session, user_id: int) -> dict[int, str]:

@@ -182,9 +182,12 @@ class _Parser(DefusedXMLParser):
 
     def __init__(self, target: _Target) -> None:
         super().__init__(target=target, forbid_dtd=False, forbid_entities=True)
-        self.parser.StartDoctypeDeclHandler = self._doctype
+        # (not ``_doctype``: ElementTree's parser has an attribute of that name)
+        self.parser.StartDoctypeDeclHandler = self._check_doctype
 
-    def _doctype(self, name: str, sysid: str | None, pubid: str | None, internal: bool) -> None:
+    def _check_doctype(
+        self, name: str, sysid: str | None, pubid: str | None, internal: bool
+    ) -> None:
         if sysid and "XML Bookmark Exchange Language" not in (pubid or ""):
             raise DTDForbidden(name, sysid, pubid)
 
