@@ -31,7 +31,7 @@ from sqlalchemy.exc import IntegrityError
 from markhive.db.session import Database
 from markhive.errors import Forbidden, Invalid
 from markhive.folders import repository as folders_repository
-from markhive.importexport import netscape, xbel
+from markhive.importexport import netscape, repository, xbel
 from markhive.importexport.batch import Batch, ImportState
 from markhive.importexport.model import BookmarkFileError, Entry, Event, Skip
 from markhive.importexport.report import ImportOptions as ImportOptions
@@ -158,7 +158,7 @@ class _Importer:
         for attempt in range(ATTEMPTS):
             stack = list(state.stack)
             try:
-                with self.db.unit() as session:
+                with self.db.unit() as session, repository.without_mmap(session):
                     if not state.folders:
                         for folder in folders_repository.all_of(session, state.user_id):
                             state.folders[(folder.parent_id, folder.name_folded)] = folder
