@@ -40,7 +40,8 @@ def export(
     exported_at: str | None = None,
     on_rows: Callable[[int], None] | None = None,
 ) -> Generator[bytes, None, None]:
-    """The file in UTF-8 pieces of about 64 KiB; ``fmt`` is "html" or "xbel".
+    """The file in UTF-8 pieces of about 64 KiB (counted in bytes); ``fmt`` is "html" or
+    "xbel".
     ``on_rows(n)`` is told of every n bookmarks read (a progress bar)."""
     writer = xbel.write if fmt == "xbel" else netscape.write
     pieces: list[str] = []
@@ -48,7 +49,7 @@ def export(
     with repository.without_mmap(session):
         for piece in writer(events(session, user_id, on_rows), exported_at or timestamp()):
             pieces.append(piece)
-            size += len(piece)
+            size += len(piece) if piece.isascii() else len(piece.encode("utf-8", "surrogatepass"))
             if size >= CHUNK:
                 yield "".join(pieces).encode("utf-8", "surrogatepass")
                 pieces, size = [], 0

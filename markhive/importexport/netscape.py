@@ -279,12 +279,20 @@ _HEADER = """<!DOCTYPE NETSCAPE-Bookmark-file-1>
 _INDENT = "    "
 
 
-_ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("'", "&#x27;"))
+# html.escape's five, and CR: HTML parsers (libxml2 too) read a bare CR or CRLF as LF.
+_ESCAPES = (
+    ("&", "&amp;"),
+    ("<", "&lt;"),
+    (">", "&gt;"),
+    ('"', "&quot;"),
+    ("'", "&#x27;"),
+    ("\r", "&#13;"),
+)
 
 
 def _esc(text: str) -> str:
-    """``html.escape(text)``; most values need nothing, and a test per character is
-    quicker than five rewrites."""
+    """``html.escape(text)`` and CR; most values need nothing, and a test per character
+    is quicker than six rewrites."""
     for char, entity in _ESCAPES:
         if char in text:
             text = text.replace(char, entity)

@@ -36,10 +36,21 @@ class Endpoint:
     methods: frozenset[str]
     body: frozenset[str] = frozenset()  # the methods that read a JSON body
     id: str = ""  # the path parameter, if any
+    download: bool = False  # succeeds with a file, not JSON
 
 
-def E(*methods: str, body: tuple[str, ...] = (), id: str = "") -> Endpoint:
-    return Endpoint(frozenset(methods), frozenset(body), id)
+def E(*methods: str, body: tuple[str, ...] = (), id: str = "", download: bool = False) -> Endpoint:
+    return Endpoint(frozenset(methods), frozenset(body), id, download)
+
+
+NETSCAPE_FILE = (
+    b"<!DOCTYPE NETSCAPE-Bookmark-file-1>\n<DL><p>\n"
+    b'<DT><A HREF="https://example.com/imported" TAGS="walked">Imported</A>\n</DL><p>\n'
+)
+XBEL_FILE = (
+    b'<?xml version="1.0" encoding="UTF-8"?>\n<xbel version="1.0">'
+    b'<bookmark href="https://example.com/imported-xbel"><title>X</title></bookmark></xbel>\n'
+)
 
 
 TABLE: dict[str, Endpoint] = {
@@ -56,7 +67,16 @@ TABLE: dict[str, Endpoint] = {
     "/folders": E("GET", "POST", body=("POST",)),
     "/folders/path": E("POST", body=("POST",)),
     "/folders/{folder_id}": E("PATCH", "DELETE", body=("PATCH",), id="folder_id"),
+    "/import/html": E("POST"),
+    "/import/xbel": E("POST"),
+    "/export/html": E("GET", download=True),
+    "/export/xbel": E("GET", download=True),
 }
+
+
+def ok_shape(template: str) -> str:
+    """The ``shape`` a success of this endpoint has (see World.expect)."""
+    return "download" if TABLE[template].download else ""
 
 
 def test_table_covers_every_route() -> None:
@@ -138,7 +158,10 @@ class World:
         body, status = bodies.get((method, template), (None, 200))
         if method == "DELETE":
             status = 204
-        kw = {} if body is None else {"json": body}
+        kw: dict[str, Any] = {} if body is None else {"json": body}
+        files = {"/import/html": NETSCAPE_FILE, "/import/xbel": XBEL_FILE}
+        if template in files:  # a bookmark file, as the raw body
+            kw = {"content": files[template], "headers": {"Content-Type": "text/plain"}}
         return self.path(template, bookmark_id=b, folder_id=f), kw, status
 
     def expect(
@@ -151,7 +174,8 @@ class World:
         challenge: bool = False,
     ) -> Any:
         """Record every way the response differs; ``shape`` is "detail" ({"detail": str}),
-        "invalid" (the 422 shape) or "" (any JSON, or none for a 204)."""
+        "invalid" (the 422 shape), "" (any JSON, or none for a 204) or "download" (a
+        bookmark file: HTML or XML)."""
         where = f"{response.request.method} {response.request.url.raw_path.decode()}"
         problems = []
         if response.status_code != status:
@@ -160,6 +184,10 @@ class World:
         if response.status_code == 204:
             if response.content:
                 problems.append("a 204 with a body")
+        elif shape == "download" and response.status_code == status:
+            kind = response.headers.get("content-type", "")
+            if not kind.startswith(("text/html", "application/xml")):
+                problems.append(f"content-type {kind!r} for a download")
         elif not response.headers.get("content-type", "").startswith("application/json"):
             problems.append(f"content-type {response.headers.get('content-type')!r}")
         else:
@@ -310,7 +338,8 @@ def test_every_accepted_spelling_of_the_key(world: World) -> None:
     ):
         for method, template, _ in calls():
             path, kw, status = world.good(method, template, fresh=True)
-            world.expect(world.send(method, path, auth=header, **kw), status, shape="")
+            r = world.send(method, path, auth=header, **kw)
+            world.expect(r, status, shape=ok_shape(template))
     world.check()
 
 
@@ -467,7 +496,8 @@ def test_json_with_a_charset_is_accepted(world: World) -> None:
 def test_a_trailing_slash_works_the_same_on_every_path(world: World) -> None:
     for method, template, _ in calls():
         path, kw, status = world.good(method, template, fresh=True)
-        data = world.expect(world.send(method, path + "/", **kw), status, shape="")
+        r = world.send(method, path + "/", **kw)
+        data = world.expect(r, status, shape=ok_shape(template))
         posted = (method, template) == ("POST", "/urls")
         if posted and isinstance(data, dict) and data.get("url") != kw["json"]["url"]:
             world.failures.append(f"POST /urls/: the body was lost: {data!r}")
