@@ -31,18 +31,24 @@ def open_database(settings: Settings, *, migrated: bool = True) -> Database:
 
 
 @contextmanager
-def unit(settings: Settings) -> Iterator[Session]:
-    """A unit of work on a migrated database; domain errors become one-line CLI errors."""
+def database(settings: Settings) -> Iterator[Database]:
+    """A migrated database for one command; domain errors become one-line CLI errors."""
     db = open_database(settings)
     try:
-        with db.unit() as session:
-            yield session
+        yield db
     except Invalid as exc:
         raise click.ClickException(invalid_text(exc)) from None
     except DomainError as exc:
         raise click.ClickException(exc.message) from None
     finally:
         db.dispose()
+
+
+@contextmanager
+def unit(settings: Settings) -> Iterator[Session]:
+    """A unit of work on a migrated database; domain errors become one-line CLI errors."""
+    with database(settings) as db, db.unit() as session:
+        yield session
 
 
 def invalid_text(exc: Invalid) -> str:

@@ -15,8 +15,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TimeRemainingColumn
 
 from markhive.bookmarks import repository as bookmarks
-from markhive.cli.common import invalid_text, load_settings, open_database
-from markhive.errors import DomainError, Invalid
+from markhive.cli.common import database, load_settings
 from markhive.importexport import export, service
 from markhive.users import service as users
 
@@ -60,10 +59,8 @@ def import_command(
     into a user's account. Running it again with the same file changes nothing."""
     if report is not None and not report.resolve().parent.is_dir():
         raise click.ClickException(f"no such folder for the report: {report.parent}")
-    settings = load_settings()
-    db = open_database(settings)
     console = Console(stderr=True)
-    try:
+    with database(load_settings()) as db:
         with db.unit() as session:
             user_id = users.get_user(session, username).id
         with _progress(console) as bar, file.open("rb") as stream:
@@ -78,12 +75,6 @@ def import_command(
             result = service.import_file(
                 db, user_id, stream, fmt, service.ImportOptions(map_private), progress
             )
-    except Invalid as exc:
-        raise click.ClickException(invalid_text(exc)) from None
-    except DomainError as exc:
-        raise click.ClickException(exc.message) from None
-    finally:
-        db.dispose()
     click.echo(
         f"imported {result.imported}, updated {result.updated}, unchanged {result.unchanged}, "
         f"skipped {result.skipped}; {result.folders_created} folders created"
@@ -111,29 +102,23 @@ def export_command(username: str, fmt: str, output: Path | None) -> None:
     """Export a user's bookmarks, with their folders, tags and flags."""
     if output is not None and not output.resolve().parent.is_dir():
         raise click.ClickException(f"no such folder: {output.parent}")
-    settings = load_settings()
-    db = open_database(settings)
     console = Console(stderr=True)
-    try:
-        with db.unit(write=False) as session:
-            user_id = users.get_user(session, username).id
-            total = bookmarks.totals(session, user_id)[0]
-            with _progress(console) as bar:
-                task = bar.add_task("Exporting", total=total)
-                pieces = export.export(
-                    session, user_id, fmt, on_rows=lambda n: bar.advance(task, n)
-                )
-                with closing(pieces):
-                    if output is None:
-                        _write_out(pieces)
-                    else:
+    with database(load_settings()) as db, db.unit(write=False) as session:
+        user_id = users.get_user(session, username).id
+        total = bookmarks.totals(session, user_id)[0]
+        with _progress(console) as bar:
+            task = bar.add_task("Exporting", total=total)
+            pieces = export.export(session, user_id, fmt, on_rows=lambda n: bar.advance(task, n))
+            with closing(pieces):
+                if output is None:
+                    _write_out(pieces)
+                else:
+                    try:
                         _write_whole(output, pieces)
-    except DomainError as exc:
-        raise click.ClickException(exc.message) from None
-    except OSError as exc:  # the output file could not be written: disk full, permissions
-        raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
-    finally:
-        db.dispose()
+                    except OSError as exc:  # disk full, permissions
+                        raise click.ClickException(
+                            f"cannot write {output}: {exc.strerror or exc}"
+                        ) from None
     if output is not None:
         click.echo(f"exported {total} bookmarks to {output}", err=True)
 
