@@ -49,7 +49,7 @@ WATCHED = [
     "markhive/api",
     "markhive/users",
 ]
-SUITES = ("linkding", "v1", "rate-limit")
+SUITES = ("linkding", "v1", "rate-limit", "import-export")
 
 
 @dataclass(frozen=True)
@@ -966,6 +966,19 @@ def complete_statistics(data_dir: Path) -> list[str]:
 
 def run(args: argparse.Namespace) -> str:
     data_dir: Path = args.data_dir.resolve()
+    suites = args.suite or ["linkding"]
+    transfer = ""
+    if "import-export" in suites:
+        # No server: child processes import a generated file and export this data set
+        # (bench/importexport.py; its report also goes to bench/out/importexport-results.md).
+        from bench import importexport
+
+        transfer = importexport.run(
+            importexport.parse_args(["--data-dir", str(data_dir), "--repeat", str(args.repeat)])
+        )
+        suites = [s for s in suites if s != "import-export"]
+        if not suites:
+            return transfer
     analyzed = complete_statistics(data_dir)
     if analyzed:
         print(
@@ -975,7 +988,6 @@ def run(args: argparse.Namespace) -> str:
     words = json.loads((data_dir / "bench_words.json").read_text())
     count = words["count"]
     log = OUT / f"server-{count}.log"
-    suites = args.suite or ["linkding"]
     store: DataSet | None = None
     chosen: list[Scenario] = []
     if "linkding" in suites:
@@ -1029,7 +1041,7 @@ def run(args: argparse.Namespace) -> str:
     OUT.mkdir(parents=True, exist_ok=True)
     suffix = "" if suites == ["linkding"] else "-" + "-".join(suites)
     (OUT / f"results-{count}{suffix}.md").write_text(text)
-    return text
+    return text + ("\n" + transfer if transfer else "")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -1062,7 +1074,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         action="append",
         choices=SUITES,
         help="linkding (the default): /api/bookmarks/; v1: /api/v1 lists, stats, bulk tag and "
-        "move; rate-limit: the interleaved A/B of an unlimited and a plus key (repeatable)",
+        "move; rate-limit: the interleaved A/B of an unlimited and a plus key; import-export: "
+        "bench.importexport on this data set (no server) (repeatable)",
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=2, help="runs of each import-export measurement"
     )
     parser.add_argument("--ab-pairs", type=int, default=1000, help="A/B pairs per round")
     parser.add_argument("--ab-rounds", type=int, default=3, help="A/B rounds per request")

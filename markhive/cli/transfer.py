@@ -135,7 +135,14 @@ def _write_out(pieces: Iterable[bytes]) -> None:
 
 
 def _write_whole(path: Path, pieces: Iterable[bytes]) -> None:
-    """Write to a temporary file beside ``path`` and move it into place when complete."""
+    """Write to a temporary file beside ``path`` and move it into place when complete.
+    Something that is not a regular file (``/dev/null``, a pipe) is written directly:
+    replacing it would put a file where the device was."""
+    if path.exists() and not path.is_file():
+        with path.open("wb") as out:
+            for piece in pieces:
+                out.write(piece)
+        return
     folder = path.resolve().parent
     fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
     try:

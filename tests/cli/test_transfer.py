@@ -11,7 +11,9 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 import subprocess
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -291,6 +293,28 @@ def test_export_to_a_file_writes_it_whole(
     over_http = filled.get(f"/export/{fmt}")
     assert over_http.status_code == 200
     assert _without_stamp(written) == _without_stamp(over_http.content)
+
+
+def test_export_into_a_pipe_writes_through_it_and_leaves_it_a_pipe(
+    settings: Settings, filled: Api, tmp_path: Path
+) -> None:
+    """-o names something that is not a regular file (a FIFO here; /dev/null alike): it is
+    written directly, never replaced by a file moved over it."""
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    fifo = out_dir / "pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    # a daemon: if the export never opens the pipe, the test fails instead of hanging
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    result = run(settings, "export", "--user", "dora", "--format", "html", "-o", str(fifo))
+    reader.join(timeout=30)
+    assert result.exit_code == 0, (result.output, result.exception)
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert received, "nothing was written into the pipe"
+    assert _places("html", received[0]) == EXPECTED
+    assert sorted(p.name for p in out_dir.iterdir()) == ["pipe"]  # no temporary file
 
 
 @pytest.mark.parametrize("fmt", ["html", "xbel"])
