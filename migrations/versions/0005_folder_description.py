@@ -15,9 +15,7 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.add_column(
-        "folders", sa.Column("description", sa.Text(), nullable=False, server_default="")
-    )
+    op.add_column("folders", sa.Column("description", sa.Text(), nullable=False, server_default=""))
 
 
 def downgrade() -> None:
