@@ -719,8 +719,8 @@ def measure_export(
     vias = ["child", "cli"] if cli else ["child"]
     for via in vias:
         for fmt in formats:
-            # The command writes its file beside the output and renames it into place (so
-            # never -o /dev/null); its runs are to a file only.
+            # The command's runs are to a file only (before 0106da6 it renamed a temporary
+            # file over its output, which replaced /dev/null when run as root).
             for target in ("file", "/dev/null") if via == "child" else ("file",):
                 for run in range(1, repeat + 1):
                     output = work / f"export-{count}.{fmt}"
