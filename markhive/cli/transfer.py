@@ -145,16 +145,16 @@ def _write_whole(path: Path, pieces: Iterable[bytes]) -> None:
         return
     folder = path.resolve().parent
     fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
-    # mkstemp makes the file 0600: give it the mode a plain open() would have, or the
-    # mode of the file it replaces
-    if path.exists():
-        mode = path.stat().st_mode & 0o777
-    else:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    os.fchmod(fd, mode)
     try:
+        # mkstemp makes the file 0600: give it the mode a plain open() would have, or the
+        # mode of the file it replaces
+        if path.exists():
+            mode = path.stat().st_mode & 0o777
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as out:
             for piece in pieces:
                 out.write(piece)
