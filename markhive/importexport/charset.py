@@ -10,7 +10,7 @@ from typing import BinaryIO
 
 HEAD = 4096
 CHUNK = 1 << 16
-_BOMS = (
+BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
@@ -42,7 +42,7 @@ def detect(stream: BinaryIO) -> str:
     start = stream.tell()
     head = stream.read(HEAD)
     stream.seek(start)
-    for bom, name in _BOMS:
+    for bom, name in BOMS:
         if head.startswith(bom):
             return name
     found = _DECLARED.search(head)
@@ -64,6 +64,6 @@ def detect(stream: BinaryIO) -> str:
 
 def binary(head: bytes) -> bool:
     """True for data no bookmark file starts with: NUL bytes outside UTF-16/32."""
-    if any(head.startswith(bom) for bom, _ in _BOMS):
+    if any(head.startswith(bom) for bom, _ in BOMS):
         return False
     return b"\x00" in head

@@ -25,7 +25,6 @@ from markhive.importexport.model import Entry, Event, FolderEnd, FolderStart
 ROWS = 1000
 CHUNK = 1 << 16
 MEDIA_TYPES = {"html": "text/html; charset=utf-8", "xbel": "application/xml"}
-SUFFIXES = {"html": "html", "xbel": "xbel"}
 
 
 def timestamp() -> str:

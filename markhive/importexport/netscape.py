@@ -21,6 +21,7 @@ from lxml import etree
 
 from markhive.importexport import charset
 from markhive.importexport.dates import from_unix, to_unix
+from markhive.importexport.escaping import entities
 from markhive.importexport.model import (
     MAX_DEPTH,
     BookmarkFileError,
@@ -125,9 +126,6 @@ class _Reader:
     def data(self, data: str) -> None:
         if self.mode:
             self.text.append(data)
-
-    def comment(self, text: str) -> None:
-        return None
 
     def close(self) -> None:
         """End of input: whatever is open is closed."""
@@ -291,12 +289,8 @@ _ESCAPES = (
 
 
 def _esc(text: str) -> str:
-    """``html.escape(text)`` and CR; most values need nothing, and a test per character
-    is quicker than six rewrites."""
-    for char, entity in _ESCAPES:
-        if char in text:
-            text = text.replace(char, entity)
-    return text
+    """``html.escape(text)``, and CR."""
+    return entities(text, _ESCAPES)
 
 
 def _dates(added: datetime | None, modified: datetime | None) -> str:
@@ -313,11 +307,6 @@ def _bookmark(entry: Entry, indent: str) -> str:
     tags = ",".join(entry.tags)
     if entry.archived:
         tags = f"{tags},{ARCHIVED_TAG}" if tags else ARCHIVED_TAG
-    dates = ""
-    if entry.added is not None:
-        dates = f' ADD_DATE="{to_unix(entry.added)}"'
-    if entry.modified is not None:
-        dates += f' LAST_MODIFIED="{to_unix(entry.modified)}"'
     private = "0" if entry.shared else "1"
     unread = "1" if entry.unread else "0"
     extra = ""
@@ -332,7 +321,7 @@ def _bookmark(entry: Entry, indent: str) -> str:
     if entry.reminder is not None:
         extra += f' REMINDER="{to_unix(entry.reminder)}"'
     line = (
-        f'{indent}<DT><A HREF="{_esc(entry.url)}"{dates}'
+        f'{indent}<DT><A HREF="{_esc(entry.url)}"{_dates(entry.added, entry.modified)}'
         f' PRIVATE="{private}" TOREAD="{unread}" TAGS="{_esc(tags)}"{extra}>'
         f"{_esc(entry.title or entry.url)}</A>\n"
     )

@@ -31,7 +31,7 @@ from sqlalchemy.exc import IntegrityError
 from markhive.db.session import Database
 from markhive.errors import Forbidden, Invalid
 from markhive.folders import repository as folders_repository
-from markhive.importexport import netscape, repository, xbel
+from markhive.importexport import charset, netscape, repository, xbel
 from markhive.importexport.batch import Batch, ImportState
 from markhive.importexport.model import BookmarkFileError, Entry, Event, Skip
 from markhive.importexport.report import ImportOptions as ImportOptions
@@ -63,7 +63,7 @@ def detect_format(stream: BinaryIO) -> str:
     start = stream.tell()
     head = stream.read(1024)
     stream.seek(start)
-    for bom in (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"):
+    for bom, _ in charset.BOMS:
         head = head.removeprefix(bom)
     text = head.replace(b"\x00", b"").lstrip().lower()
     if b"netscape-bookmark-file" in text:

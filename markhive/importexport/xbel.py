@@ -20,6 +20,7 @@ from defusedxml import DefusedXmlException, DTDForbidden
 from defusedxml.ElementTree import DefusedXMLParser
 
 from markhive.importexport.dates import from_w3c, to_w3c
+from markhive.importexport.escaping import Table, entities
 from markhive.importexport.model import (
     MAX_DEPTH,
     BookmarkFileError,
@@ -238,11 +239,8 @@ _TEXT = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("\r", "&#13;"))
 _ATTR = (*_TEXT, ('"', "&quot;"), ("\t", "&#9;"), ("\n", "&#10;"))
 
 
-def _escape(value: str, table: tuple[tuple[str, str], ...]) -> str:
-    # Most values need nothing: a test for each character is quicker than any rewrite.
-    for char, entity in table:
-        if char in value:
-            value = value.replace(char, entity)
+def _escape(value: str, table: Table) -> str:
+    value = entities(value, table)
     if not value.isprintable() and _ILLEGAL.search(value):  # isprintable: a quick "no"
         value = _ILLEGAL.sub("", value)
     return value

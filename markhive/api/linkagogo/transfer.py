@@ -85,7 +85,7 @@ async def _export(request: Request, fmt: str) -> Response:
     caller = await admit_request(request)
     service.check_plan(caller.user.plan, f"export-{fmt}")
     stamp = export.timestamp()
-    name = f"markhive-bookmarks-{stamp[:10]}.{export.SUFFIXES[fmt]}"
+    name = f"markhive-bookmarks-{stamp[:10]}.{fmt}"
     return StreamingResponse(
         _stream(ctx, caller.user.id, fmt, stamp),
         media_type=export.MEDIA_TYPES[fmt],
