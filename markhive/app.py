@@ -25,7 +25,10 @@ from markhive.context import Context, build_context
 from markhive.errors import DomainError
 from markhive.jobs.queue import BackgroundConsumer
 from markhive.settings import Settings
-from markhive.web.media import ROUTES as MEDIA_ROUTES
+from markhive.web import errors as web_errors
+from markhive.web.handler import Web
+from markhive.web.routes import ROUTES as WEB_ROUTES
+from markhive.web.security import SecurityHeaders
 
 log = logging.getLogger("markhive")
 FETCH_THREADS = 16
@@ -44,7 +47,9 @@ async def domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, DomainError)
     if _is_v1(request):
         return v1_errors.to_response(exc)
-    return linkding_errors.to_response(exc)
+    if _is_api(request):
+        return linkding_errors.to_response(exc)
+    return web_errors.to_response(request, exc)
 
 
 async def http_error(request: Request, exc: Exception) -> Response:
@@ -57,7 +62,9 @@ async def http_error(request: Request, exc: Exception) -> Response:
         detail = str(exc.detail)
     if _is_api(request) or request.url.path == "/health":
         return JSON({"detail": detail}, status_code=exc.status_code, headers=exc.headers)
-    return PlainTextResponse(detail, status_code=exc.status_code, headers=exc.headers)
+    if request.url.path.startswith(("/static/", "/media/")):
+        return PlainTextResponse(detail, status_code=exc.status_code, headers=exc.headers)
+    return web_errors.page(request, exc.status_code, [detail])
 
 
 async def server_error(request: Request, exc: Exception) -> Response:
@@ -98,12 +105,14 @@ def create_app(settings: Settings, context: Context | None = None) -> FastAPI:
     app.state.ctx = ctx
     app.router.routes.extend(V1_ROUTES)
     app.router.routes.extend(LINKDING_ROUTES)
-    app.router.routes.extend(MEDIA_ROUTES)
+    app.router.routes.extend(WEB_ROUTES)
+    app.state.web = Web(settings)
     app.add_exception_handler(DomainError, domain_error)
     app.add_exception_handler(HTTPException, http_error)
     app.add_exception_handler(Exception, server_error)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     docs = (app.docs_url, app.openapi_url, app.swagger_ui_oauth2_redirect_url)
     app.add_middleware(CanonicalPath, keep=frozenset(url for url in docs if url))
+    app.add_middleware(SecurityHeaders)
     app.add_middleware(RateLimitHeaders)  # outermost: the scope's state is shared below
     return app

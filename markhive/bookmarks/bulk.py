@@ -7,14 +7,16 @@ which both dialects show, so changing them does."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from markhive.bookmarks import repository
 from markhive.bookmarks.derived import fold
+from markhive.bookmarks.models import Bookmark
 from markhive.db.base import utcnow
-from markhive.errors import NotFound
+from markhive.errors import Invalid, NotFound
 from markhive.folders import service as folders
 from markhive.tags import repository as tag_rows
 from markhive.tags import service as tags
@@ -76,3 +78,41 @@ def retag(
 
 def due_reminders(session: Session, user_id: int) -> list[int]:
     return repository.due_reminders(session, user_id, utcnow())
+
+
+FLAGS = frozenset({"is_archived", "unread", "shared", "is_favorite", "rating"})
+
+
+def set_flags(session: Session, user_id: int, ids: Sequence[int], **values: Any) -> int:
+    """Set archive, read, sharing, favourite or rating on every bookmark named; the
+    number named. All or none: one bookmark that is not the user's changes nothing."""
+    unknown = set(values) - FLAGS
+    if unknown:
+        raise ValueError(f"not a flag: {sorted(unknown)}")
+    if "rating" in values and not 0 <= values["rating"] <= 5:
+        raise Invalid.one("rating", "Ensure this value is between 0 and 5.")
+    unique = _require_owned(session, user_id, ids)
+    if unique and values:
+        repository.set_values(session, user_id, unique, date_modified=utcnow(), **values)
+        users.bump_data_version(session, user_id)
+    return len(unique)
+
+
+def delete_many(
+    session: Session,
+    user_id: int,
+    ids: Sequence[int],
+    on_delete: Callable[[Session, Bookmark], None] | None = None,
+) -> int:
+    """Delete every bookmark named (their files through ``on_delete``); the number."""
+    unique = _require_owned(session, user_id, ids)
+    for bookmark_id in unique:
+        bookmark = repository.get(session, user_id, bookmark_id)
+        if bookmark is None:
+            continue
+        if on_delete is not None:
+            on_delete(session, bookmark)
+        repository.remove(session, bookmark)
+    if unique:
+        users.bump_data_version(session, user_id)
+    return len(unique)

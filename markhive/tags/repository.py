@@ -159,3 +159,20 @@ def most_used(session: Session, user_id: int, limit: int) -> list[tuple[str, int
         .limit(limit)
     )
     return [(name, int(n)) for name, n in session.execute(query)]
+
+
+def names_starting(session: Session, user_id: int, prefix: str, limit: int) -> list[str]:
+    """The user's tag names that begin with ``prefix`` (case-folded), by name: a range of
+    the (user, name) unique index, not a scan."""
+    folded = prefix.casefold()
+    query = (
+        select(Tag.name)
+        .where(
+            Tag.user_id == user_id,
+            Tag.name_folded >= folded,
+            Tag.name_folded < folded + "\U0010ffff",
+        )
+        .order_by(Tag.name_folded)
+        .limit(limit)
+    )
+    return list(session.scalars(query))

@@ -14,12 +14,13 @@ from markhive.api.common import base_url
 from markhive.api.handler import context, enricher, path_id, run
 from markhive.api.linkding import serializers
 from markhive.api.linkding.handler import run_anonymous
-from markhive.api.linkding.listing import list_query, shared_owners
+from markhive.api.linkding.listing import list_query
 from markhive.api.linkding.pagination import envelope, read_page
 from markhive.api.linkding.wire import Body, Fields, read_body
 from markhive.api.responses import JSON, no_content
 from markhive.bookmarks import listing
 from markhive.bookmarks import service as bookmarks
+from markhive.bookmarks.sharing import shared_owners
 from markhive.tags import repository as tag_rows
 from markhive.tags.service import clean_names
 

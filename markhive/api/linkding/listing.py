@@ -12,7 +12,6 @@ from markhive.api.linkding.pagination import Page
 from markhive.bookmarks.listing import BundleFilter, ListQuery
 from markhive.bundles import repository as bundle_rows
 from markhive.errors import Invalid
-from markhive.users import repository as user_rows
 from markhive.users.identity import UserInfo
 from markhive.users.profile import effective
 
@@ -68,18 +67,3 @@ def _bundle(session: Session, user: UserInfo | None, raw: str | None) -> BundleF
         filter_unread=bundle.filter_unread,
         filter_shared=bundle.filter_shared,
     )
-
-
-def shared_owners(session: Session, *, anonymous: bool, username: str | None) -> list[int]:
-    """Users whose shared bookmarks the caller may see."""
-    owners = []
-    for user in user_rows.all_users(session):
-        profile = effective(user.profile)
-        if not user.is_active or not profile["enable_sharing"]:
-            continue
-        if anonymous and not profile["enable_public_sharing"]:
-            continue
-        if username is not None and user.username_folded != username.casefold():
-            continue
-        owners.append(user.id)
-    return owners
