@@ -21,7 +21,8 @@ install: $(STAMP)
 run: install
 	$(BIN)/markhive serve
 
-# Services the suite starts itself (PostgreSQL), installed through apt when missing.
+# Services the suite starts itself (PostgreSQL, Redis) and the browser it drives (Chromium),
+# installed through apt when missing.
 system-deps:
 	sh scripts/system-deps.sh
 
@@ -34,7 +35,8 @@ $(CLIENTS_STAMP):
 clients: $(CLIENTS_STAMP)
 
 test: install system-deps clients
-	MARKHIVE_TEST_REQUIRE_POSTGRES=1 $(BIN)/python -m pytest -n $(PYTEST_WORKERS)
+	MARKHIVE_TEST_REQUIRE_POSTGRES=1 MARKHIVE_TEST_REQUIRE_BROWSER=1 \
+		$(BIN)/python -m pytest -n $(PYTEST_WORKERS)
 
 lint: install
 	$(BIN)/ruff check markhive tests bench migrations

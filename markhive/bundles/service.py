@@ -81,3 +81,21 @@ def update(session: Session, user_id: int, bundle_id: int, values: Mapping[str, 
 def delete(session: Session, user_id: int, bundle_id: int) -> None:
     repository.remove(session, get(session, user_id, bundle_id))
     repository.renumber(session, user_id)
+
+
+MAX_BUNDLES = 100_000
+
+
+def move(session: Session, user_id: int, bundle_id: int, step: int) -> None:
+    """Move the bundle ``step`` places later in the list (earlier when negative); the
+    list is renumbered 0..n-1."""
+    bundle = get(session, user_id, bundle_id)
+    ordered, _ = repository.page(session, user_id, MAX_BUNDLES, 0)
+    index = next(i for i, item in enumerate(ordered) if item.id == bundle.id)
+    ordered.insert(max(0, min(index + step, len(ordered) - 1)), ordered.pop(index))
+    now = utcnow()
+    for position, item in enumerate(ordered):
+        if item.order != position:
+            item.order = position
+            item.date_modified = now
+    session.flush()

@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, literal, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -176,3 +176,39 @@ def names_starting(session: Session, user_id: int, prefix: str, limit: int) -> l
         .limit(limit)
     )
     return list(session.scalars(query))
+
+
+def with_counts(
+    session: Session, user_id: int, folded_prefix: str, limit: int, offset: int
+) -> list[tuple[int, str, int]]:
+    """The user's tags whose folded name begins with ``folded_prefix``, by name, each with
+    the number of bookmarks carrying it: (id, name, count), one grouped query."""
+    query = (
+        select(Tag.id, Tag.name, func.count(BookmarkTag.bookmark_id))
+        .outerjoin(BookmarkTag, BookmarkTag.tag_id == Tag.id)
+        .where(Tag.user_id == user_id)
+        .group_by(Tag.id, Tag.name, Tag.name_folded)
+        .order_by(Tag.name_folded, Tag.id)
+        .limit(limit)
+        .offset(offset)
+    )
+    if folded_prefix:
+        query = query.where(
+            Tag.name_folded >= folded_prefix, Tag.name_folded < folded_prefix + "\U0010ffff"
+        )
+    return [(int(i), name, int(n)) for i, name, n in session.execute(query)]
+
+
+def bookmark_ids_with(session: Session, tag_id: int) -> list[int]:
+    """The bookmarks that carry the tag."""
+    query = select(BookmarkTag.bookmark_id).where(BookmarkTag.tag_id == tag_id)
+    return [int(i) for i in session.scalars(query)]
+
+
+def copy_links(session: Session, source_id: int, target_id: int) -> None:
+    """Give the target tag to every bookmark of the source tag that lacks it."""
+    has_target = select(BookmarkTag.bookmark_id).where(BookmarkTag.tag_id == target_id)
+    rows = select(BookmarkTag.bookmark_id, literal(target_id)).where(
+        BookmarkTag.tag_id == source_id, BookmarkTag.bookmark_id.not_in(has_target)
+    )
+    session.execute(insert(BookmarkTag).from_select(["bookmark_id", "tag_id"], rows))

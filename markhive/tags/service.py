@@ -1,15 +1,17 @@
-"""Tag rules: name cleaning, get-or-create, and setting a bookmark's tags."""
+"""Tag rules: name cleaning, get-or-create, setting a bookmark's tags, renaming and merging."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from markhive.bookmarks import repository as bookmark_rows
 from markhive.bookmarks.derived import fold
 from markhive.db.base import utcnow
-from markhive.errors import Invalid, NotFound
+from markhive.errors import Conflict, Invalid, NotFound
 from markhive.tags import repository
 from markhive.tags.models import Tag
 from markhive.users import repository as users
@@ -105,3 +107,67 @@ def delete_tag(session: Session, user_id: int, tag_id: int) -> None:
     """Remove the tag from every bookmark and delete it; the bookmarks stay."""
     repository.delete_tag(session, get_tag(session, user_id, tag_id))
     users.bump_data_version(session, user_id)
+
+
+def _one_name(name: str, field: str = "name") -> str:
+    """One tag name, cleaned and checked as :func:`clean_names` does."""
+    names = clean_names([name], field)
+    if len(names) != 1:
+        raise Invalid.one(field, "Give one tag name, without commas.")
+    return names[0]
+
+
+def find_tag(session: Session, user_id: int, text: str, field: str = "into") -> Tag:
+    """The user's tag named ``text`` (case-insensitive), else the one with that id."""
+    text = text.strip()
+    if not text:
+        raise Invalid.one(field, "Name the tag.")
+    folded = fold(_SPACE.sub("-", text))
+    found = repository.by_folded(session, user_id, [folded]).get(folded)
+    if found is None and text.isdigit() and 0 < int(text) < 2**31:
+        found = repository.get(session, user_id, int(text))
+    if found is None:
+        raise Invalid.one(field, f"You have no tag named {text!r}.")
+    return found
+
+
+def _touch(session: Session, user_id: int, bookmark_ids: list[int]) -> None:
+    """The bookmarks' tag names changed: both dialects see that, as retagging does."""
+    bookmark_rows.set_values(session, user_id, bookmark_ids, date_modified=utcnow())
+    users.bump_data_version(session, user_id)
+
+
+def rename_tag(session: Session, user_id: int, tag_id: int, name: str) -> Tag:
+    """Rename the tag; onto another tag's name (case-insensitive) it is merged into that
+    tag. Returns the tag that carries the name now."""
+    tag = get_tag(session, user_id, tag_id)
+    name = _one_name(name)
+    folded = fold(name)
+    if folded != tag.name_folded:
+        other = repository.by_folded(session, user_id, [folded]).get(folded)
+        if other is not None:
+            return merge_tags(session, user_id, tag.id, other.id)
+    if name == tag.name:
+        return tag
+    tag.name, tag.name_folded = name, folded
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError:  # a concurrent request made a tag of that name
+        raise Conflict(f"A tag named {name!r} exists already.", field="name") from None
+    _touch(session, user_id, repository.bookmark_ids_with(session, tag.id))
+    return tag
+
+
+def merge_tags(session: Session, user_id: int, source_id: int, target_id: int) -> Tag:
+    """Give every bookmark of the source tag the target tag, and delete the source."""
+    source = get_tag(session, user_id, source_id)
+    target = get_tag(session, user_id, target_id)
+    if source.id == target.id:
+        raise Invalid.one("into", "A tag cannot be merged into itself.")
+    bookmark_ids = repository.bookmark_ids_with(session, source.id)
+    repository.copy_links(session, source.id, target.id)
+    repository.delete_tag(session, source)
+    session.flush()
+    _touch(session, user_id, bookmark_ids)
+    return target

@@ -10,9 +10,10 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from markhive.bookmarks.models import Bookmark
 from markhive.db.raw import Compiled
 from markhive.db.session import add as add
-from markhive.users.models import ApiKey, RequestQuota, User
+from markhive.users.models import ApiKey, FeedToken, RequestQuota, User
 
 
 def get(session: Session, user_id: int) -> User | None:
@@ -103,3 +104,13 @@ def forget_requests_before(session: Session, key_id: int, day: date) -> None:
 def requests_on(session: Session, key_id: int, day: date) -> int:
     query = select(RequestQuota.count).where(RequestQuota.key_id == key_id, RequestQuota.day == day)
     return int(session.scalar(query) or 0)
+
+
+def feed_token(session: Session, user_id: int) -> FeedToken | None:
+    return session.scalar(select(FeedToken).where(FeedToken.user_id == user_id))
+
+
+def bookmark_counts(session: Session) -> dict[int, int]:
+    """Every user's number of bookmarks (archived ones too), by user id."""
+    query = select(Bookmark.user_id, func.count()).group_by(Bookmark.user_id)
+    return {int(user_id): int(n) for user_id, n in session.execute(query)}

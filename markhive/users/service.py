@@ -6,6 +6,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -14,8 +15,9 @@ from markhive.errors import AuthFailed, Conflict, Forbidden, Invalid, NotFound
 from markhive.settings import PLANS, Settings
 from markhive.users import identity, repository
 from markhive.users.identity import KEY_PREFIX
-from markhive.users.models import ApiKey, User
+from markhive.users.models import ApiKey, FeedToken, User
 from markhive.users.passwords import check_password, hash_password
+from markhive.users.profile import CHOICES, FLAGS
 
 _USERNAME = re.compile(r"^[\w.@+-]{1,150}$")
 LAST_USED_RESOLUTION = timedelta(seconds=60)
@@ -142,3 +144,61 @@ def key_needs_touch(key: ApiKey | identity.KeyInfo) -> bool:
 
 def touch_key(session: Session, key_id: int) -> None:
     repository.touch_key(session, key_id, utcnow())
+
+
+def get_by_id(session: Session, user_id: int) -> User:
+    user = repository.get(session, user_id)
+    if user is None:
+        raise NotFound("User", f"No user with id {user_id}.")
+    return user
+
+
+def update_profile(session: Session, user_id: int, values: dict[str, Any]) -> User:
+    """Set the given profile settings (names of CHOICES or FLAGS) after checking every
+    one: a single bad value saves nothing. Other stored settings are kept."""
+    problems: dict[str, list[str]] = {}
+    for name, value in values.items():
+        if name in CHOICES:
+            if value not in CHOICES[name]:
+                shown = str(value)[:40]
+                problems[name] = [f"{shown!r} is not a valid choice: {', '.join(CHOICES[name])}."]
+        elif name in FLAGS:
+            if not isinstance(value, bool):
+                problems[name] = ["Must be true or false."]
+        else:
+            problems[name] = ["Not a profile setting."]
+    if problems:
+        raise Invalid(problems)
+    user = get_by_id(session, user_id)
+    # A new dict: the JSON column sees only assignments.
+    user.profile = {**(user.profile or {}), **values}
+    return user
+
+
+def set_active(session: Session, user_id: int, active: bool, acting_user_id: int) -> User:
+    if not active and user_id == acting_user_id:
+        raise Invalid.one("active", "You cannot deactivate your own account.")
+    user = get_by_id(session, user_id)
+    user.is_active = active
+    return user
+
+
+def feed_token(session: Session, user_id: int) -> FeedToken:
+    """The user's RSS feed token, made on first use."""
+    token = repository.feed_token(session, user_id)
+    if token is None:
+        repository.lock(session, user_id)  # two first uses at once make one token
+        token = repository.feed_token(session, user_id)
+    if token is None:
+        token = repository.add(
+            session, FeedToken(user_id=user_id, key=secrets.token_urlsafe(32), created_at=utcnow())
+        )
+    return token
+
+
+def reset_feed_token(session: Session, user_id: int) -> FeedToken:
+    """A new feed token: the old feed URLs stop working."""
+    token = feed_token(session, user_id)
+    token.key = secrets.token_urlsafe(32)
+    token.created_at = utcnow()
+    return token

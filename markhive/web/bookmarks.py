@@ -31,6 +31,7 @@ from markhive.web.handler import (
     path_id,
     redirect,
     safe_next,
+    web,
 )
 
 PAGE_SIZE = 30
@@ -87,7 +88,9 @@ class Filters:
         if "page" not in changes:
             values["page"] = ""
         values.update(changes)
-        return urlencode({k: v for k, v in values.items() if v not in ("", None, 1)})
+        if values["page"] == 1:
+            values["page"] = ""
+        return urlencode({k: v for k, v in values.items() if v not in ("", None)})
 
 
 def _bundle(session: Session, viewer: Viewer, bundle_id: int | None) -> BundleFilter | None:
@@ -106,9 +109,9 @@ def _bundle(session: Session, viewer: Viewer, bundle_id: int | None) -> BundleFi
     )
 
 
-def sidebar(session: Session, viewer: Viewer) -> dict[str, Any]:
+def sidebar(session: Session, viewer: Viewer, counts: folders.CountCache) -> dict[str, Any]:
     """The folder tree with counts and the bundles, for the side panel."""
-    tree = folders.list_folders(session, viewer.id)
+    tree = folders.list_folders(session, viewer.id, counts)
     bundles, _ = bundle_rows.page(session, viewer.id, 1000, 0)
     return {
         "folders": [(f, f.path.count("/")) for f in tree],
@@ -160,7 +163,7 @@ def _list(request: Request, kind: str) -> Any:
             "owners": _owner_names(session, items) if kind == "shared" else {},
         }
         if viewer is not None and kind != "shared":
-            values.update(sidebar(session, viewer))
+            values.update(sidebar(session, viewer, web(request).folder_counts))
         else:
             values.update(folders=[], bundles=[])
         return Render("bookmarks/list.html", values)

@@ -12,7 +12,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from markhive.bookmarks import service as bookmarks
-from markhive.errors import Conflict, DomainError, Invalid
+from markhive.errors import Conflict, DomainError, Invalid, NotFound
 from markhive.folders import service as folders
 from markhive.tags import repository as tag_rows
 from markhive.tags.service import clean_names
@@ -27,6 +27,7 @@ from markhive.web.handler import (
     path_id,
     redirect,
     safe_next,
+    web,
 )
 
 FIELDS = ("url", "title", "description", "notes", "tags")
@@ -64,7 +65,7 @@ def read_form(call: Call) -> dict[str, Any]:
 
 
 def _form(session: Session, call: Call, values: dict[str, Any], **extra: Any) -> Render:
-    tree = folders.list_folders(session, call.user.id)
+    tree = folders.list_folders(session, call.user.id, web(call.request).folder_counts)
     context_: dict[str, Any] = {
         "values": values,
         "folders": tree,
@@ -108,6 +109,8 @@ def _echo(call: Call) -> dict[str, Any]:
 
 def _failed(bookmark_id: int | None) -> Any:
     def again(session: Session, call: Call, exc: DomainError) -> Render:
+        if isinstance(exc, NotFound):
+            raise exc  # another user's bookmark or folder: not found, not a form error
         existing = None
         if isinstance(exc, Conflict) and exc.existing_id:
             existing = exc.existing_id

@@ -16,6 +16,7 @@ from starlette.responses import RedirectResponse, Response
 
 from markhive.context import Context
 from markhive.errors import DomainError, Forbidden
+from markhive.folders.service import CountCache
 from markhive.settings import Settings
 from markhive.users import repository as users
 from markhive.users.profile import effective
@@ -34,6 +35,7 @@ class Web:
         self.cookies = Cookies(settings.load_secret_key(), settings.trusted_proxy)
         self.templates = Templates()
         self.throttle = LoginThrottle()
+        self.folder_counts = CountCache()
 
 
 @dataclass(frozen=True)
