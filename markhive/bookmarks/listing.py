@@ -79,6 +79,18 @@ class BundleFilter:
     filter_unread: str = "off"
     filter_shared: str = "off"
 
+    @classmethod
+    def of(cls, bundle: Any) -> BundleFilter:
+        """The filter a stored bundle row describes (tag lists are space-separated)."""
+        return cls(
+            search=bundle.search,
+            any_tags=bundle.any_tags.split(),
+            all_tags=bundle.all_tags.split(),
+            excluded_tags=bundle.excluded_tags.split(),
+            filter_unread=bundle.filter_unread,
+            filter_shared=bundle.filter_shared,
+        )
+
     def node(self) -> Node | None:
         """The bundle's search words and tags as one search tree (None: no condition)."""
         parts: list[Node] = [

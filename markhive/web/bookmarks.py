@@ -99,14 +99,7 @@ def _bundle(session: Session, viewer: Viewer, bundle_id: int | None) -> BundleFi
     bundle = bundle_rows.get(session, viewer.id, bundle_id)
     if bundle is None:
         raise NotFound("Bundle")
-    return BundleFilter(
-        search=bundle.search,
-        any_tags=bundle.any_tags.split(),
-        all_tags=bundle.all_tags.split(),
-        excluded_tags=bundle.excluded_tags.split(),
-        filter_unread=bundle.filter_unread,
-        filter_shared=bundle.filter_shared,
-    )
+    return BundleFilter.of(bundle)
 
 
 def sidebar(session: Session, viewer: Viewer, counts: folders.CountCache) -> dict[str, Any]:
@@ -117,6 +110,35 @@ def sidebar(session: Session, viewer: Viewer, counts: folders.CountCache) -> dic
         "folders": [(f, f.path.count("/")) for f in tree],
         "bundles": [(b.id, b.name) for b in bundles],
     }
+
+
+def list_query(
+    session: Session,
+    viewer: Viewer | None,
+    owners: list[int],
+    kind: str,
+    filters: Filters,
+    limit: int,
+    offset: int = 0,
+) -> ListQuery:
+    """The search of a list page (``kind``: active, archived or shared) with its filters."""
+    profile = viewer.profile if viewer else {}
+    return ListQuery(
+        owner_ids=owners,
+        archived={"active": False, "archived": True}.get(kind),
+        search=filters.q,
+        lax_tags=profile.get("tag_search") == "lax",
+        unread=YES_NO.get(filters.unread) if viewer else None,
+        shared=True if kind == "shared" else YES_NO.get(filters.shared),
+        folder_id=filters.folder,
+        folder_filter=filters.folder is not None and kind != "shared",
+        bundle=_bundle(session, viewer, filters.bundle)
+        if viewer is not None and kind != "shared"
+        else None,
+        sort=filters.sort,
+        limit=limit,
+        offset=offset,
+    )
 
 
 def _list(request: Request, kind: str) -> Any:
@@ -131,22 +153,8 @@ def _list(request: Request, kind: str) -> Any:
             assert viewer is not None
             owners = [viewer.id]
         profile = viewer.profile if viewer else {}
-        query = ListQuery(
-            owner_ids=owners,
-            archived={"active": False, "archived": True}.get(kind),
-            search=filters.q,
-            lax_tags=profile.get("tag_search") == "lax",
-            unread=YES_NO.get(filters.unread) if viewer else None,
-            shared=True if kind == "shared" else YES_NO.get(filters.shared),
-            folder_id=filters.folder,
-            folder_filter=filters.folder is not None and kind != "shared",
-            bundle=_bundle(session, viewer, filters.bundle)
-            if viewer and kind != "shared"
-            else None,
-            sort=filters.sort,
-            limit=PAGE_SIZE,
-            offset=(filters.page - 1) * PAGE_SIZE,
-        )
+        offset = (filters.page - 1) * PAGE_SIZE
+        query = list_query(session, viewer, owners, kind, filters, PAGE_SIZE, offset)
         page = listing.list_page(session, query, ctx.count_cache, order_cache=ctx.order_cache)
         items = views.bookmarks(session, page.ids)
         pages = max(1, math.ceil(page.count / PAGE_SIZE))

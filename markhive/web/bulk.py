@@ -11,11 +11,10 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from markhive.bookmarks import bulk, listing
-from markhive.bookmarks.listing import ListQuery
 from markhive.context import Context
 from markhive.errors import Invalid
 from markhive.tags.service import clean_names
-from markhive.web.bookmarks import YES_NO, Filters, _bundle
+from markhive.web.bookmarks import Filters, list_query
 from markhive.web.handler import Call, context, handle, int_param, redirect, safe_next
 
 MAX_MATCHING = 100_000
@@ -34,19 +33,8 @@ FLAGS: dict[str, dict[str, Any]] = {
 def _matching(session: Session, ctx: Context, call: Call) -> list[int]:
     """Every bookmark the list's search and filters match (the list's own query)."""
     filters = Filters.read(call.form or {})
-    kind = call.text("kind")
-    query = ListQuery(
-        owner_ids=[call.user.id],
-        archived={"active": False, "archived": True}.get(kind, False),
-        search=filters.q,
-        lax_tags=call.user.profile.get("tag_search") == "lax",
-        unread=YES_NO.get(filters.unread),
-        shared=YES_NO.get(filters.shared),
-        folder_id=filters.folder,
-        folder_filter=filters.folder is not None,
-        bundle=_bundle(session, call.user, filters.bundle),
-        limit=MAX_MATCHING,
-    )
+    kind = call.text("kind") if call.text("kind") == "archived" else "active"
+    query = list_query(session, call.user, [call.user.id], kind, filters, MAX_MATCHING)
     ids, _ = listing.list_ids(session, query, ctx.count_cache)
     return ids
 

@@ -59,11 +59,4 @@ def _bundle(session: Session, user: UserInfo | None, raw: str | None) -> BundleF
     bundle = bundle_rows.get(session, user.id, bundle_id)
     if bundle is None:
         return None
-    return BundleFilter(
-        search=bundle.search,
-        any_tags=bundle.any_tags.split(),
-        all_tags=bundle.all_tags.split(),
-        excluded_tags=bundle.excluded_tags.split(),
-        filter_unread=bundle.filter_unread,
-        filter_shared=bundle.filter_shared,
-    )
+    return BundleFilter.of(bundle)
