@@ -3,6 +3,11 @@ of each page, signed in as the data set's user.
 
     python -m bench.web --data-dir /tmp/bench-100k [--requests 50]
 
+Every page a browser or feed reader GETs is measured (the URL check, which fetches the
+page, and the export downloads, measured by ``bench.importexport``, are left out). The run
+adds what the data set lacks: a bundle for the user, its feed token and an administrator
+``bench-admin``.
+
 The target (issue 5): every page ≤ 50 ms p50 at 100,000 bookmarks.
 """
 
@@ -13,30 +18,121 @@ import json
 import os
 import statistics
 import time
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 TARGET_MS = 50.0
 
 
-def pages(words: list[str], tag: str, bookmark_id: int) -> list[str]:
+@dataclass(frozen=True)
+class Sample:
+    """Ids and names from the data set that the page addresses need."""
+
+    words: list[str]
+    tag: str
+    tag_id: int
+    bookmark_id: int
+    folder_id: int  # the folder with the most bookmarks
+    parent_id: int  # a top-level folder with subfolders
+    public_folder_id: int
+    bundle_id: int
+    feed_token: str
+
+
+def pages(x: Sample) -> list[tuple[str, str]]:
+    """(who, path): every page a person or a feed reader GETs; "user" is signed in as the
+    data set's user, "admin" as an administrator, "anon" is signed out."""
     return [
-        "/bookmarks",
-        f"/bookmarks?q={words[0]}",
-        f"/bookmarks?q=%23{tag}",
-        "/bookmarks?sort=title_asc&page=50",
-        "/bookmarks?unread=yes",
-        "/bookmarks/archived",
-        "/bookmarks/shared",
-        "/bookmarks/new",
-        f"/bookmarks/{bookmark_id}/edit",
-        "/tags",
-        "/folders",
-        "/bundles",
-        "/reminders",
-        "/stats",
-        "/settings",
-        "/settings/keys",
+        ("user", "/bookmarks"),
+        ("user", f"/bookmarks?q={x.words[0]}"),
+        ("user", f"/bookmarks?q=%23{x.tag}"),
+        ("user", "/bookmarks?sort=title_asc&page=50"),
+        ("user", "/bookmarks?unread=yes"),
+        ("user", f"/bookmarks?folder={x.folder_id}"),
+        ("user", f"/bookmarks?bundle={x.bundle_id}"),
+        ("user", f"/bookmarks/tree?parent={x.parent_id}"),
+        ("user", "/bookmarks/archived"),
+        ("user", "/bookmarks/shared"),
+        ("user", "/bookmarks/new"),
+        ("user", f"/bookmarks/tags?tags={x.tag[:2]}"),
+        ("user", f"/bookmarks/{x.bookmark_id}/edit"),
+        ("user", f"/bookmarks/{x.bookmark_id}/visit"),
+        ("user", "/tags"),
+        ("user", f"/tags/{x.tag_id}"),
+        ("user", "/folders"),
+        ("user", f"/folders/{x.folder_id}"),
+        ("user", "/bundles"),
+        ("user", "/bundles/new"),
+        ("user", f"/bundles/{x.bundle_id}/edit"),
+        ("user", "/reminders"),
+        ("user", "/stats"),
+        ("user", "/settings"),
+        ("user", "/settings/password"),
+        ("user", "/settings/keys"),
+        ("user", "/settings/import-export"),
+        ("admin", "/admin/users"),
+        ("anon", "/login"),
+        ("anon", "/bookmarks/shared"),
+        ("anon", f"/public/folders/{x.public_folder_id}"),
+        ("anon", f"/public/folders/{x.public_folder_id}/feed"),
+        ("anon", f"/feeds/{x.feed_token}/all"),
+        ("anon", f"/feeds/{x.feed_token}/unread"),
+        ("anon", f"/feeds/{x.feed_token}/shared"),
+        ("anon", "/feeds/shared"),
+        ("anon", "/feeds/public/shared"),
     ]
+
+
+def sample(ctx: Any, settings: Any, username: str, words: list[str]) -> Sample:
+    """Ids from the data set; makes what the data set lacks (a bundle, the feed
+    token, an administrator ``bench-admin``): small writes, kept for the next run."""
+    from sqlalchemy import text
+
+    from markhive.bundles import repository as bundle_rows
+    from markhive.bundles import service as bundles
+    from markhive.users import repository as user_rows
+    from markhive.users import service as users
+
+    def one(session: Any, sql: str, **values: Any) -> Any:
+        return session.execute(text(sql), values).scalar_one()
+
+    with ctx.db.unit() as session:
+        user = users.get_user(session, username)
+        u = user.id
+        if user_rows.by_username(session, "bench-admin") is None:
+            users.create_user(session, settings, "bench-admin", is_admin=True)
+        found, _ = bundle_rows.page(session, u, 1, 0)
+        if not found:
+            found = [bundles.create(session, u, {"name": "bench", "search": words[0]})]
+        bundle = found[0]
+        tag_id, tag = session.execute(
+            text("SELECT id, name FROM tags WHERE user_id = :u ORDER BY id LIMIT 1"), {"u": u}
+        ).one()
+        x = Sample(
+            words=words,
+            tag=tag,
+            tag_id=tag_id,
+            bookmark_id=one(session, "SELECT max(id) FROM bookmarks WHERE user_id = :u", u=u),
+            folder_id=one(
+                session,
+                "SELECT folder_id FROM bookmarks WHERE user_id = :u AND folder_id IS NOT NULL"
+                " GROUP BY folder_id ORDER BY count(*) DESC LIMIT 1",
+                u=u,
+            ),
+            parent_id=one(
+                session,
+                "SELECT min(p.id) FROM folders p JOIN folders c ON c.parent_id = p.id"
+                " WHERE p.user_id = :u AND p.parent_id IS NULL",
+                u=u,
+            ),
+            public_folder_id=one(
+                session, "SELECT min(id) FROM folders WHERE user_id = :u AND is_public", u=u
+            ),
+            bundle_id=bundle.id,
+            feed_token=users.feed_token(session, u).key,
+        )
+        return x
 
 
 def main() -> None:
@@ -49,7 +145,6 @@ def main() -> None:
     os.environ.setdefault("MARKHIVE_RUN_WORKER", "false")
 
     from fastapi.testclient import TestClient
-    from sqlalchemy import text
 
     from markhive.app import create_app
     from markhive.settings import Settings
@@ -59,26 +154,25 @@ def main() -> None:
     settings = Settings.from_env(None)
     app = create_app(settings)
     ctx = app.state.ctx
-    with ctx.db.unit(write=False) as session:
-        user = users.get_user(session, args.user)
-        user_id, stamp = user.id, password_stamp(user.password_hash)
-        bookmark_id = session.execute(
-            text("SELECT max(id) FROM bookmarks WHERE user_id = :u"), {"u": user_id}
-        ).scalar_one()
-        tag = session.execute(
-            text("SELECT name FROM tags WHERE user_id = :u ORDER BY id LIMIT 1"), {"u": user_id}
-        ).scalar_one()
     words_file = args.data_dir / "bench_words.json"
     known = json.loads(words_file.read_text()) if words_file.exists() else {}
     words = [item["word"] for item in known.get("common", [])] or ["python"]
-    cookie = app.state.web.cookies._session.dumps({"u": user_id, "s": stamp})
+    x = sample(ctx, settings, args.user, words)
+    cookies = {}
+    with ctx.db.unit(write=False) as session:
+        for who, name in (("user", args.user), ("admin", "bench-admin")):
+            user = users.get_user(session, name)
+            stamp = password_stamp(user.password_hash)
+            cookies[who] = app.state.web.cookies._session.dumps({"u": user.id, "s": stamp})
     rows = []
-    with TestClient(app) as client:
-        client.cookies.set(SESSION_COOKIE, cookie)
-        for path in pages(words, tag, bookmark_id):
+    with TestClient(app, follow_redirects=False) as client:
+        for who, path in pages(x):
+            client.cookies.clear()
+            if who in cookies:
+                client.cookies.set(SESSION_COOKIE, cookies[who])
             first = client.get(path)
-            if first.status_code != 200:
-                rows.append((path, first.status_code, None, None))
+            if first.status_code not in (200, 302) or first.headers.get("location") == "/login":
+                rows.append((who, path, first.status_code, None, None))
                 continue
             for _ in range(3):
                 client.get(path)
@@ -88,14 +182,16 @@ def main() -> None:
                 client.get(path)
                 times.append((time.perf_counter() - start) * 1000)
             times.sort()
-            rows.append((path, 200, statistics.median(times), times[int(len(times) * 0.9)]))
-    print(f"| page | p50 ms | p90 ms | ≤ {TARGET_MS:.0f} ms p50 |")
-    print("|---|---|---|---|")
-    for path, status, p50, p90 in rows:
+            p50, p90 = statistics.median(times), times[int(len(times) * 0.9)]
+            rows.append((who, path, first.status_code, p50, p90))
+    print(f"| page | as | p50 ms | p90 ms | ≤ {TARGET_MS:.0f} ms p50 |")
+    print("|---|---|---|---|---|")
+    for who, path, status, p50, p90 in rows:
         if p50 is None:
-            print(f"| `{path}` | status {status} | | |")
+            print(f"| `{path}` | {who} | status {status} | | |")
         else:
-            print(f"| `{path}` | {p50:.1f} | {p90:.1f} | {'yes' if p50 <= TARGET_MS else 'NO'} |")
+            met = "yes" if p50 <= TARGET_MS else "NO"
+            print(f"| `{path}` | {who} | {p50:.1f} | {p90:.1f} | {met} |")
 
 
 if __name__ == "__main__":

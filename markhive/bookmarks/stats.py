@@ -113,3 +113,36 @@ def added_per_month(
         for value, n in session.execute(query)
     }
     return [(start, counts.get(start.strftime("%Y-%m"), 0)) for start in starts]
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """The stats page's numbers beyond ``Stats``: the states, and bookmarks added per month
+    (oldest first)."""
+
+    states: States
+    per_month: tuple[tuple[date, int], ...]
+
+
+class BreakdownCache(LRUCache[Breakdown]):
+    def __init__(self, max_entries: int = 1_000) -> None:
+        super().__init__(max_entries)
+
+
+def breakdown(
+    session: Session,
+    user_id: int,
+    cache: BreakdownCache,
+    months: int = 24,
+    now: datetime | None = None,
+) -> Breakdown:
+    """``state_counts`` and ``added_per_month`` (each a pass over many of the account's
+    rows), cached per user data version and calendar month."""
+    now = now or utcnow()
+    key = (user_id, users.data_version(session, user_id), months, now.strftime("%Y-%m"))
+    found = cache.get(key)
+    if found is None:
+        per_month = tuple(added_per_month(session, user_id, months, now))
+        found = Breakdown(state_counts(session, user_id), per_month)
+        cache.put(key, found)
+    return found

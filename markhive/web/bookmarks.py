@@ -92,6 +92,12 @@ class Filters:
             values["page"] = ""
         return urlencode({k: v for k, v in values.items() if v not in ("", None)})
 
+    def but_folder(self) -> str:
+        """``query(folder=...)`` up to the folder's id, which is to follow: the tree's
+        links, built once for hundreds of folders."""
+        rest = self.query(folder="")
+        return f"{rest}&folder=" if rest else "folder="
+
 
 def _bundle(session: Session, viewer: Viewer, bundle_id: int | None) -> BundleFilter | None:
     if bundle_id is None:
@@ -102,12 +108,16 @@ def _bundle(session: Session, viewer: Viewer, bundle_id: int | None) -> BundleFi
     return BundleFilter.of(bundle)
 
 
-def sidebar(session: Session, viewer: Viewer, counts: folders.CountCache) -> dict[str, Any]:
-    """The folder tree with counts and the bundles, for the side panel."""
-    tree = folders.list_folders(session, viewer.id, counts)
+def sidebar(
+    session: Session, viewer: Viewer, counts: folders.CountCache, selected: int | None
+) -> dict[str, Any]:
+    """The folder tree with counts (opened down to ``selected``) and the bundles, for the
+    side panel; every folder by its path for the bulk form's "move to"."""
+    infos = folders.list_folders(session, viewer.id, counts)
     bundles, _ = bundle_rows.page(session, viewer.id, 1000, 0)
     return {
-        "folders": [(f, f.path.count("/")) for f in tree],
+        "folders": infos,
+        "tree": views.folder_tree(infos, selected),
         "bundles": [(b.id, b.name) for b in bundles],
     }
 
@@ -171,12 +181,35 @@ def _list(request: Request, kind: str) -> Any:
             "owners": _owner_names(session, items) if kind == "shared" else {},
         }
         if viewer is not None and kind != "shared":
-            values.update(sidebar(session, viewer, web(request).folder_counts))
+            values.update(sidebar(session, viewer, web(request).folder_counts, filters.folder))
         else:
-            values.update(folders=[], bundles=[])
+            values.update(folders=[], tree=[], bundles=[])
         return Render("bookmarks/list.html", values)
 
     return handle(request, work, public=kind == "shared")
+
+
+async def tree(request: Request) -> Response:
+    """One level of the side panel's folder tree (the subfolders of ``parent``), for the
+    toggle that opens a folder without leaving the page."""
+    kind = request.query_params.get("kind", "")
+    kind = kind if kind == "archived" else "active"
+    filters = Filters.read(request.query_params)
+    parent = int_param(request.query_params.get("parent"))
+
+    def work(session: Session, call: Call) -> Render:
+        infos = folders.list_folders(session, call.user.id, web(request).folder_counts)
+        if parent is not None and all(folder.id != parent for folder in infos):
+            raise NotFound("Folder")
+        values = {
+            "tree": views.folder_tree(infos, filters.folder, parent),
+            "kind": kind,
+            "base": PATHS[kind],
+            "filters": filters,
+        }
+        return Render("bookmarks/_tree.html", values)
+
+    return await handle(request, work)
 
 
 def _owner_names(session: Session, items: list[views.BookmarkView]) -> dict[int, str]:
@@ -245,6 +278,7 @@ ROUTES = [
     Route("/bookmarks", active, methods=["GET"]),
     Route("/bookmarks/archived", archived, methods=["GET"]),
     Route("/bookmarks/shared", shared, methods=["GET"]),
+    Route("/bookmarks/tree", tree, methods=["GET"]),
     Route("/bookmarks/{bookmark_id:int}/visit", visit, methods=["GET"]),
     Route(
         "/bookmarks/{bookmark_id:int}/archive",

@@ -14,6 +14,7 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from markhive.bookmarks.stats import BreakdownCache
 from markhive.context import Context
 from markhive.errors import DomainError, Forbidden
 from markhive.folders.service import CountCache
@@ -36,6 +37,7 @@ class Web:
         self.templates = Templates()
         self.throttle = LoginThrottle()
         self.folder_counts = CountCache()
+        self.breakdowns = BreakdownCache()
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from starlette.routing import Route
 
 from markhive.bookmarks import bulk, reminders, stats
 from markhive.web import views
-from markhive.web.handler import Call, Render, context, handle, path_id, redirect
+from markhive.web.handler import Call, Render, context, handle, path_id, redirect, web
 
 MONTHS = 24
 # The chart's drawing, in SVG user units: bars BAR wide every STEP, from LEFT.
@@ -89,10 +89,11 @@ async def stats_page(request: Request) -> Response:
 
     def work(session: Session, call: Call) -> Render:
         user_id = call.user.id
+        numbers = stats.breakdown(session, user_id, web(request).breakdowns, MONTHS)
         values = {
             "stats": stats.account_stats(session, user_id, ctx.stats_cache),
-            "states": stats.state_counts(session, user_id),
-            "chart": chart(stats.added_per_month(session, user_id, MONTHS)),
+            "states": numbers.states,
+            "chart": chart(list(numbers.per_month)),
             "months": MONTHS,
         }
         return Render("insights/stats.html", values)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -34,8 +35,10 @@ from markhive.web.handler import (
     safe_next,
     web,
 )
+from markhive.web.views import Pager
 
-TAGS_PER_PAGE = 500
+TAGS_PER_PAGE = 200
+FOLDERS_PER_PAGE = 200
 MAX_PAGE = 100_000
 BUNDLE_FIELDS = ("name", "search", "any_tags", "all_tags", "excluded_tags")
 
@@ -177,7 +180,7 @@ def tags_page(session: Session, call: Call, _: int, errors: list[str]) -> Render
 
 def tag_page(session: Session, call: Call, tag_id: int, errors: list[str]) -> Render:
     tag = tags.get_tag(session, call.user.id, tag_id)
-    row = TagRow(tag.id, tag.name, len(tag_rows.bookmark_ids_with(session, tag.id)))
+    row = TagRow(tag.id, tag.name, tag_rows.link_count(session, tag.id))
     values = {"name": call.text("name", tag.name), "into": call.text("into")}
     return Render("manage/tag.html", {"tag": row, "values": values, "errors": errors})
 
@@ -200,9 +203,23 @@ def _merge(session: Session, call: Call, tag_id: int) -> None:
 
 
 def folders_page(session: Session, call: Call, _: int, errors: list[str]) -> Render:
-    rows = folder_rows(folders.list_folders(session, call.user.id, web(call.request).folder_counts))
+    """Every folder for the "inside" choice; the table a page of the tree at a time."""
+    infos = folders.list_folders(session, call.user.id, web(call.request).folder_counts)
+    rows = folder_rows(infos)
+    pages = max(1, math.ceil(len(rows) / FOLDERS_PER_PAGE))
+    page = min(int_param(call.request.query_params.get("page"), 1) or 1, pages)
+    start = (page - 1) * FOLDERS_PER_PAGE
     values = {"name": call.text("name"), "parent": int_param(call.text("parent"))}
-    return Render("manage/folders.html", {"rows": rows, "values": values, "errors": errors})
+    return Render(
+        "manage/folders.html",
+        {
+            "folders": infos,
+            "rows": rows[start : start + FOLDERS_PER_PAGE],
+            "pager": Pager(page, pages, len(rows), FOLDERS_PER_PAGE),
+            "values": values,
+            "errors": errors,
+        },
+    )
 
 
 def folder_page(session: Session, call: Call, folder_id: int, errors: list[str]) -> Render:

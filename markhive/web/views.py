@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from markhive.bookmarks.models import Bookmark
 from markhive.bookmarks.repository import RawRows
+from markhive.folders.service import FolderInfo
 from markhive.tags import repository as tag_rows
 from markhive.web import markdown
 
@@ -165,3 +166,49 @@ def tag_cloud(items: list[BookmarkView]) -> list[tuple[str, int]]:
         for name in item.tags:
             counts[name] = counts.get(name, 0) + 1
     return sorted(counts.items(), key=lambda pair: pair[0].casefold())
+
+
+@dataclass
+class FolderNode:
+    """A folder in the side panel's tree; ``children`` are filled in for an open folder."""
+
+    id: int
+    name: str
+    count: int
+    public: bool
+    has_children: bool
+    open: bool
+    children: list[FolderNode] = field(default_factory=list)
+
+
+def folder_tree(
+    folders: list[FolderInfo], selected: int | None = None, parent: int | None = None
+) -> list[FolderNode]:
+    """The folders under ``parent`` for the side panel: one level, plus the path down to
+    ``selected`` opened, so a tree of thousands of folders is not sent on every page (the
+    other levels load when opened)."""
+    by_id = {folder.id: folder for folder in folders}
+    children: dict[int | None, list[FolderInfo]] = {}
+    for folder in folders:  # in tree order, so every list of siblings is sorted
+        children.setdefault(folder.parent_id, []).append(folder)
+    opened: set[int] = set()
+    current = by_id.get(selected) if selected is not None else None
+    while current is not None and current.id not in opened:
+        opened.add(current.id)
+        current = by_id.get(current.parent_id) if current.parent_id is not None else None
+
+    def level(parent_id: int | None) -> list[FolderNode]:
+        return [
+            FolderNode(
+                folder.id,
+                folder.name,
+                folder.bookmark_count,
+                folder.is_public,
+                folder.id in children,
+                folder.id in opened,
+                level(folder.id) if folder.id in opened else [],
+            )
+            for folder in children.get(parent_id, [])
+        ]
+
+    return level(parent)

@@ -301,3 +301,60 @@ def test_list_query_count_does_not_grow(ctx: Context, client: TestClient, alice)
     for i in range(25):
         add(ctx, alice.id, f"https://example.com/n{i}", tag_names=["b", f"c{i}"])
     assert count() == few
+
+
+def tree_names(html: str) -> list[str]:
+    """The folder names in the side panel's tree, in page order."""
+    side = html.split('<aside class="side"', 1)[-1]
+    return re.findall(r'<a href="/bookmarks[^"]*folder=\d+"[^>]*>([^<]+)</a>', side)
+
+
+def test_the_folder_tree_opens_one_level_at_a_time(
+    ctx: Context, client: TestClient, alice, make_account
+) -> None:
+    with ctx.db.unit() as session:
+        dev = folders.create(session, alice.id, "Dev").id
+        python = folders.create(session, alice.id, "Python", parent_id=dev).id
+        folders.create(session, alice.id, "Async", parent_id=python)
+        folders.create(session, alice.id, "Reading")
+    add(ctx, alice.id, "https://py.example/", folder_id=python)
+    sign_in(client)
+    top = client.get("/bookmarks", params={"q": "py"})
+    assert tree_names(top.text) == ["Dev", "Reading"]
+    assert f'aria-controls="tree-{dev}"' in top.text  # Dev has a toggle, Reading none
+    assert top.text.count('class="toggle" aria-expanded="false"') == 1
+    # the toggle's source keeps the list's search; it answers with Dev's subfolders
+    src = re.search(r'data-src="([^"]+)"', top.text).group(1).replace("&amp;", "&")
+    assert src == f"/bookmarks/tree?kind=active&q=py&parent={dev}"
+    level = client.get(src)
+    assert level.status_code == 200
+    assert tree_names(level.text) == ["Python"]
+    assert f'href="/bookmarks?q=py&amp;folder={python}"' in level.text
+    # choosing a folder opens the path down to it, and its own subfolders
+    opened = client.get("/bookmarks", params={"folder": python})
+    assert tree_names(opened.text) == ["Dev", "Python", "Async", "Reading"]
+    current = rf'folder={python}" aria-current="true">Python</a> <span class="n">1<'
+    assert re.search(current, opened.text)
+    archived = client.get(f"/bookmarks/tree?kind=archived&parent={dev}")
+    assert f'href="/bookmarks/archived?folder={python}"' in archived.text
+    # the bulk form still offers every folder by its path
+    assert re.findall(r'<option value="\d+">(Dev[^<]*)</option>', top.text) == [
+        "Dev",
+        "Dev/Python",
+        "Dev/Python/Async",
+    ]
+
+
+def test_the_folder_tree_is_the_viewers_own(
+    ctx: Context, client: TestClient, alice, make_account
+) -> None:
+    bob = make_account("bob")
+    with ctx.db.unit() as session:
+        theirs = folders.create(session, bob.id, "Bobs").id
+        folders.create(session, bob.id, "Inner", parent_id=theirs)
+    signed_out = client.get(f"/bookmarks/tree?parent={theirs}", follow_redirects=False)
+    assert signed_out.status_code in (302, 303) and "/login" in signed_out.headers["location"]
+    sign_in(client)
+    response = client.get(f"/bookmarks/tree?parent={theirs}")
+    assert response.status_code == 404 and "Inner" not in response.text
+    assert "Bobs" not in client.get("/bookmarks/tree").text

@@ -135,6 +135,17 @@ def test_stats_count_the_account(ctx: Context, client: TestClient, alice, make_a
     assert "<script>" not in page.text.split("<main", 1)[1]
 
 
+def test_stats_follow_every_write(ctx: Context, client: TestClient, alice) -> None:
+    """The page's numbers are cached per data version: a write shows at once."""
+    first = add(ctx, alice.id, "https://a.example/1", unread=True)
+    csrf = sign_in(client)
+    assert _numbers(client.get("/stats").text)["unread"] == 1
+    assert post(client, f"/bookmarks/{first}/read", csrf, next="/stats").status_code == 303
+    add(ctx, alice.id, "https://a.example/2", is_archived=True)
+    numbers = _numbers(client.get("/stats").text)
+    assert (numbers["total"], numbers["unread"], numbers["archived"]) == (2, 0, 1)
+
+
 def test_the_chart_shows_bookmarks_per_month(ctx: Context, client: TestClient, alice) -> None:
     now = datetime.now(UTC)
     this_month = datetime(now.year, now.month, 1, 0, 0, 1, tzinfo=UTC)

@@ -112,6 +112,28 @@ def test_tags_page_lists_counts_by_name_and_filters(
     assert "No tag starts with “zz”" in client.get("/tags?q=zz").text
 
 
+def test_tags_page_counts_only_its_page_and_the_tag_page_counts(
+    ctx: Context, client: TestClient, alice, make_account
+) -> None:
+    bob = make_account("bob")
+    for n in range(3):
+        add(ctx, alice.id, f"https://a.example/{n}", "common", *(["rare"] if n == 0 else []))
+    add(ctx, bob.id, "https://b.example/", "common")
+    with ctx.db.unit() as session:
+        for n in range(205):
+            tags.create_tag(session, alice.id, f"zz{n:03}")
+    sign_in(client)
+    page = client.get("/tags")
+    rows = re.findall(r'q=%23(\w+)">#\w+</a></td>\s*<td>(\d+)</td>', page.text)
+    assert rows[:2] == [("common", "3"), ("rare", "1")] and len(rows) == 200
+    assert '<a rel="next" href="/tags?q=&amp;page=2">' in page.text
+    last = client.get("/tags?page=2")
+    rows = re.findall(r'q=%23(\w+)">#\w+</a></td>\s*<td>(\d+)</td>', last.text)
+    assert rows == [(f"zz{n:03}", "0") for n in range(198, 205)]
+    common = client.get(f"/tags/{tag_id(ctx, alice.id, 'common')}")
+    assert "3 bookmarks" in common.text
+
+
 def test_rename_tag_changes_its_bookmarks(ctx: Context, client: TestClient, alice) -> None:
     one = add(ctx, alice.id, "https://a.example/", "beta", "keep")
     two = add(ctx, alice.id, "https://b.example/", "beta")
@@ -251,6 +273,26 @@ def test_folders_page_creates_and_shows_the_tree(ctx: Context, client: TestClien
     assert re.search(r'<td class="d1"><a href="/bookmarks\?folder=\d+">Python</a></td>', page.text)
     assert "(1 with subfolders)" in page.text
     assert folder_state(ctx, alice.id) == [("Dev", False, 0), ("Dev/Python", False, 1)]
+
+
+def test_folders_page_shows_the_tree_a_page_at_a_time(
+    ctx: Context, client: TestClient, alice
+) -> None:
+    with ctx.db.unit() as session:
+        for n in range(203):
+            folders.create(session, alice.id, f"F{n:03}")
+    sign_in(client)
+    first = client.get("/folders")
+    assert first.status_code == 200
+    names = re.findall(r'<a href="/bookmarks\?folder=\d+">(F\d+)</a></td>', first.text)
+    assert names == [f"F{n:03}" for n in range(200)]
+    assert "203 folders, 1\N{EN DASH}200 shown" in first.text
+    assert first.text.count('<option value="') == 204  # "inside": top level and every folder
+    second = client.get("/folders?page=2")
+    assert re.findall(r'folder=\d+">(F\d+)</a></td>', second.text) == ["F200", "F201", "F202"]
+    assert '<a rel="prev" href="/folders?page=1">' in second.text
+    beyond = client.get("/folders?page=99")  # past the end: the last page
+    assert re.findall(r'folder=\d+">(F\d+)</a></td>', beyond.text) == ["F200", "F201", "F202"]
 
 
 def test_bad_folder_input_is_a_400_and_writes_nothing(

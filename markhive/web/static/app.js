@@ -18,6 +18,38 @@
     }
   });
 
+  // The folder tree: a toggle shows or hides a folder's subfolders, fetching them the
+  // first time (without JavaScript the folder's own link opens them).
+  document.addEventListener("click", function (event) {
+    var toggle = event.target.closest(".tree button.toggle");
+    if (!toggle) return;
+    var list = document.getElementById(toggle.getAttribute("aria-controls"));
+    if (!list) return;
+    if (toggle.getAttribute("aria-expanded") === "true") {
+      list.hidden = true;
+      toggle.setAttribute("aria-expanded", "false");
+      return;
+    }
+    function show() {
+      list.hidden = false;
+      toggle.setAttribute("aria-expanded", "true");
+    }
+    if (list.hasAttribute("data-loaded")) { show(); return; }
+    toggle.disabled = true;
+    fetch(toggle.getAttribute("data-src"), {credentials: "same-origin"})
+      .then(function (response) {
+        if (!response.ok) throw new Error(response.status);
+        return response.text();
+      })
+      .then(function (html) {
+        list.innerHTML = html;
+        list.setAttribute("data-loaded", "true");
+        show();
+      })
+      .catch(function () { window.location.href = toggle.nextElementSibling.href; })
+      .finally(function () { toggle.disabled = false; });
+  });
+
   document.addEventListener("change", function (event) {
     var all = event.target.closest("[data-picks]");
     if (!all) return;
