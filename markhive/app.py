@@ -91,6 +91,7 @@ def create_app(settings: Settings, context: Context | None = None) -> FastAPI:
         finally:
             if consumer is not None:
                 consumer.stop()
+            app.state.web.close()
             ctx.close()
 
     app = FastAPI(

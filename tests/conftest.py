@@ -151,7 +151,7 @@ def client(app) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
 class Account:
     id: int
     username: str
-    key: str  # the secret, lgg_ + 40 hex
+    key: str  # the secret, lgg_ + 40 hex; "" on a plan without API access
 
     @property
     def auth(self) -> dict[str, str]:
@@ -166,6 +166,8 @@ def make_account(ctx: Context):  # type: ignore[no-untyped-def]
                 session, ctx.settings, username, "password123", plan=plan
             )
             user.profile = dict(profile)
+            if ctx.settings.plan_key_limit(plan) == 0:  # the free plan: no API keys
+                return Account(id=user.id, username=user.username, key="")
             new = user_service.create_key(session, ctx.settings, user, "test")
             return Account(id=user.id, username=user.username, key=new.secret)
 

@@ -161,10 +161,9 @@ def most_used(session: Session, user_id: int, limit: int) -> list[tuple[str, int
     return [(name, int(n)) for name, n in session.execute(query)]
 
 
-def names_starting(session: Session, user_id: int, prefix: str, limit: int) -> list[str]:
-    """The user's tag names that begin with ``prefix`` (case-folded), by name: a range of
+def names_starting(session: Session, user_id: int, folded: str, limit: int) -> list[str]:
+    """The user's tag names whose folded name begins with ``folded``, by name: a range of
     the (user, name) unique index, not a scan."""
-    folded = prefix.casefold()
     query = (
         select(Tag.name)
         .where(

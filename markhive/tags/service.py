@@ -104,9 +104,13 @@ def get_tag(session: Session, user_id: int, tag_id: int) -> Tag:
 
 
 def delete_tag(session: Session, user_id: int, tag_id: int) -> None:
-    """Remove the tag from every bookmark and delete it; the bookmarks stay."""
-    repository.delete_tag(session, get_tag(session, user_id, tag_id))
-    users.bump_data_version(session, user_id)
+    """Remove the tag from every bookmark and delete it; the bookmarks stay, modified now
+    (so a client syncing by modification date sees the tag go)."""
+    tag = get_tag(session, user_id, tag_id)
+    bookmark_ids = repository.bookmark_ids_with(session, tag.id)
+    repository.delete_tag(session, tag)
+    session.flush()
+    _touch(session, user_id, bookmark_ids)
 
 
 def _one_name(name: str, field: str = "name") -> str:

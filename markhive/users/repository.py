@@ -110,6 +110,16 @@ def feed_token(session: Session, user_id: int) -> FeedToken | None:
     return session.scalar(select(FeedToken).where(FeedToken.user_id == user_id))
 
 
+def active_by_feed_token(session: Session, token: str) -> User | None:
+    """The active user whose feed token is ``token``."""
+    query = (
+        select(User)
+        .join(FeedToken, FeedToken.user_id == User.id)
+        .where(FeedToken.key == token, User.is_active.is_(True))
+    )
+    return session.scalar(query)
+
+
 def bookmark_counts(session: Session) -> dict[int, int]:
     """Every user's number of bookmarks (archived ones too), by user id."""
     query = select(Bookmark.user_id, func.count()).group_by(Bookmark.user_id)

@@ -21,6 +21,7 @@ from markhive.users.profile import CHOICES, FLAGS
 
 _USERNAME = re.compile(r"^[\w.@+-]{1,150}$")
 LAST_USED_RESOLUTION = timedelta(seconds=60)
+MAX_FEED_TOKEN = 64
 
 
 def create_user(
@@ -194,6 +195,14 @@ def feed_token(session: Session, user_id: int) -> FeedToken:
             session, FeedToken(user_id=user_id, key=secrets.token_urlsafe(32), created_at=utcnow())
         )
     return token
+
+
+def user_for_feed_token(session: Session, token: str) -> User | None:
+    """The active user whose feed token is ``token`` (the RSS feeds' only credential);
+    None for any other string."""
+    if not token or len(token) > MAX_FEED_TOKEN:
+        return None
+    return repository.active_by_feed_token(session, token)
 
 
 def reset_feed_token(session: Session, user_id: int) -> FeedToken:

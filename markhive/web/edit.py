@@ -12,6 +12,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from markhive.bookmarks import service as bookmarks
+from markhive.bookmarks.derived import fold
 from markhive.errors import Conflict, DomainError, Invalid, NotFound
 from markhive.folders import service as folders
 from markhive.tags import repository as tag_rows
@@ -226,7 +227,7 @@ async def suggest_tags(request: Request) -> Response:
     prefix = words[-1] if words else ""
 
     def work(session: Session, call: Call) -> Render:
-        names = tag_rows.names_starting(session, call.user.id, prefix, 20) if prefix else []
+        names = tag_rows.names_starting(session, call.user.id, fold(prefix), 20) if prefix else []
         head = " ".join(words[:-1])
         return Render(
             "bookmarks/_suggest.html",

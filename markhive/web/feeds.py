@@ -21,7 +21,7 @@ from markhive.bookmarks import listing
 from markhive.bookmarks.listing import ListQuery
 from markhive.bookmarks.sharing import shared_owners
 from markhive.errors import NotFound
-from markhive.users.feeds import user_for_feed_token
+from markhive.users import service as users
 from markhive.users.profile import effective
 from markhive.web import views
 from markhive.web.handler import Call, context, handle, int_param
@@ -117,7 +117,7 @@ def _query(session: Session, kind: str, token: str) -> ListQuery:
     """Whose bookmarks the feed lists; NotFound for an unknown token."""
     if kind == "public":
         return ListQuery(shared_owners(session, anonymous=True), archived=None, shared=True)
-    user = user_for_feed_token(session, token)
+    user = users.user_for_feed_token(session, token)
     if user is None:
         raise NotFound("Feed")
     if kind == "shared":
@@ -143,7 +143,7 @@ def _feed(kind: str) -> Any:
             channel = Channel(title, title, base + page, str(request.url))
             return feed_response(request, channel, views.bookmarks(session, ids))
 
-        return await handle(request, work, public=True)
+        return await handle(request, work, public=True, forms=False)
 
     return endpoint
 

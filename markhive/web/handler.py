@@ -23,7 +23,7 @@ from markhive.users import repository as users
 from markhive.users.profile import effective
 from markhive.web.session import CSRF_FIELD, CSRF_HEADER, Cookies, password_stamp, tokens_match
 from markhive.web.templates import Templates
-from markhive.web.throttle import LoginThrottle
+from markhive.web.throttle import make_throttle
 
 MAX_ID = 2**31 - 1
 CSRF_FAILED = "The form has expired or did not come from this site. Reload the page and try again."
@@ -35,9 +35,12 @@ class Web:
     def __init__(self, settings: Settings) -> None:
         self.cookies = Cookies(settings.load_secret_key(), settings.trusted_proxy)
         self.templates = Templates()
-        self.throttle = LoginThrottle()
+        self.throttle = make_throttle(settings)
         self.folder_counts = CountCache()
         self.breakdowns = BreakdownCache()
+
+    def close(self) -> None:
+        self.throttle.close()
 
 
 @dataclass(frozen=True)
@@ -153,11 +156,13 @@ async def handle(
     *,
     write: bool = False,
     public: bool = False,
+    forms: bool = True,
     on_error: Callable[[Session, Call, DomainError], Render | Response] | None = None,
 ) -> Response:
     """Run ``work`` for the signed-in viewer (or anyone, when ``public``), in one unit of
-    work. Forms (any method but GET and HEAD) must carry the CSRF token. A domain error
-    rolls the unit back; ``on_error`` may then render the form again with the message."""
+    work. Forms (any method but GET and HEAD) must carry the CSRF token; a page without
+    ``forms`` (a feed) is sent without one. A domain error rolls the unit back;
+    ``on_error`` may then render the form again with the message."""
     ctx = context(request)
     state = web(request)
     token = state.cookies.csrf(request)
@@ -170,7 +175,7 @@ async def handle(
         ):
             raise Forbidden(CSRF_FAILED)
     call = Call(request, None, token or "", form)
-    if token is None:
+    if token is None and forms:
         # The first page of a visit: a token for its forms, set with the page.
         call.csrf, signed = state.cookies.issue_csrf()
         call.after.append(lambda response: state.cookies.set_csrf(response, request, signed))

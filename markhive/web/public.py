@@ -76,7 +76,7 @@ async def folder_feed(request: Request) -> Response:
         )
         return feeds.feed_response(request, channel, views.bookmarks(session, ids))
 
-    return await handle(request, work, public=True)
+    return await handle(request, work, public=True, forms=False)
 
 
 ROUTES = [

@@ -457,3 +457,13 @@ def test_settings_pages_in_the_browser(
     expect(page.get_by_role("heading", name="Import finished")).to_be_visible()
     check_accessibility(page)
     screenshot(page, "settings-import")
+
+
+def test_the_free_plan_offers_no_keys(client: TestClient, make_account) -> None:
+    carol = make_account("carol", plan="free")
+    assert carol.key == ""
+    csrf = sign_in(client, "carol")
+    page = client.get("/settings/keys")
+    assert "The free plan does not include API access or API keys." in page.text
+    assert post(client, "/settings/keys", csrf, name="x").status_code == 403
+    assert "You have no API keys yet." in client.get("/settings/keys").text

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Iterator
+
 import pytest
 from fastapi.testclient import TestClient
 
+from markhive.app import create_app
 from markhive.context import Context
+from markhive.settings import Settings
 from markhive.users import repository as users
 from markhive.web import throttle
+from tests.redisserver import flush
 from tests.web.pages import post, sign_in, token
 
 
@@ -96,15 +102,73 @@ def test_login_is_rate_limited(client: TestClient, alice) -> None:
     assert "Too many failed sign-ins" in limited.text
 
 
-def test_throttle_window_passes() -> None:
-    now = [1000.0]
-    limiter = throttle.LoginThrottle(clock=lambda: now[0])
-    for _ in range(throttle.PER_NAME):
-        limiter.failed("1.2.3.4", "bob")
-    assert limiter.retry_after("1.2.3.4", "BOB") > 0
-    assert limiter.retry_after("5.6.7.8", "bob") == 0  # another address is not held up
-    now[0] += throttle.WINDOW + 1
-    assert limiter.retry_after("1.2.3.4", "bob") == 0
+@pytest.fixture(params=["process", "redis"])
+def limiter(request: pytest.FixtureRequest) -> Iterator[tuple[throttle.Throttle, list[float]]]:
+    """Each throttle with a clock the test moves."""
+    now = [1_000_000.0]
+    found: throttle.Throttle
+    if request.param == "redis":
+        url = request.getfixturevalue("redis_url")
+        found = throttle.RedisLoginThrottle(url, clock=lambda: now[0])
+        flush(url)
+    else:
+        found = throttle.LoginThrottle(clock=lambda: now[0])
+    yield found, now
+    found.close()
+
+
+def test_throttle_window_passes(limiter: tuple[throttle.Throttle, list[float]]) -> None:
+    found, now = limiter
+    for _ in range(throttle.PER_NAME - 1):
+        found.failed("1.2.3.4", "bob")
+        now[0] += 10
+    assert found.retry_after("1.2.3.4", "bob") == 0
+    found.failed("1.2.3.4", "bob")
+    # held until the first of the five failures leaves the window
+    assert found.retry_after("1.2.3.4", "BOB") == int(throttle.WINDOW) - 40 + 1
+    assert found.retry_after("5.6.7.8", "bob") == 0  # another address is not held up
+    now[0] += throttle.WINDOW - 39
+    assert found.retry_after("1.2.3.4", "bob") == 0
+
+
+def test_throttle_counts_an_address_over_every_name(
+    limiter: tuple[throttle.Throttle, list[float]],
+) -> None:
+    found, _ = limiter
+    for n in range(throttle.PER_ADDRESS):
+        found.failed("1.2.3.4", f"user{n}")
+    assert found.retry_after("1.2.3.4", "someone-else") > 0
+    assert found.retry_after("1.2.3.5", "someone-else") == 0
+
+
+def test_a_sign_in_clears_the_names_failures(
+    limiter: tuple[throttle.Throttle, list[float]],
+) -> None:
+    found, _ = limiter
+    for _ in range(throttle.PER_NAME - 1):
+        found.failed("1.2.3.4", "bob")
+    found.succeeded("1.2.3.4", "bob")
+    found.failed("1.2.3.4", "bob")
+    assert found.retry_after("1.2.3.4", "bob") == 0
+
+
+def test_with_redis_the_limit_holds_across_processes(
+    settings: Settings, ctx: Context, alice, redis_url: str
+) -> None:
+    """Two servers sharing Redis (two apps here): failures at either count for both."""
+    shared = dataclasses.replace(settings, redis_url=redis_url)
+    flush(redis_url)
+    with TestClient(create_app(shared)) as one, TestClient(create_app(shared)) as two:
+        tokens = {id(one): token(one.get("/login").text), id(two): token(two.get("/login").text)}
+        for n in range(throttle.PER_NAME):
+            server = (one, two)[n % 2]
+            response = post(server, "/login", tokens[id(server)], username="alice", password="x")
+            assert response.status_code == 400
+        for server in (one, two):
+            right = post(
+                server, "/login", tokens[id(server)], username="alice", password="password123"
+            )
+            assert right.status_code == 429
 
 
 def test_forms_refuse_missing_or_wrong_csrf(client: TestClient, alice) -> None:

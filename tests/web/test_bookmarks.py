@@ -358,3 +358,21 @@ def test_the_folder_tree_is_the_viewers_own(
     response = client.get(f"/bookmarks/tree?parent={theirs}")
     assert response.status_code == 404 and "Inner" not in response.text
     assert "Bobs" not in client.get("/bookmarks/tree").text
+
+
+def test_tag_suggestions_complete_the_last_word(
+    ctx: Context, client: TestClient, alice, make_account
+) -> None:
+    bob = make_account("bob")
+    add(ctx, alice.id, "https://a.example/", tag_names=["Straße", "python", "pytest", "web"])
+    add(ctx, bob.id, "https://b.example/", tag_names=["pyramid"])
+    sign_in(client)
+
+    def options(text: str) -> list[str]:
+        page = client.get("/bookmarks/tags", params={"tags": text})
+        assert page.status_code == 200
+        return re.findall(r'<option value="([^"]*)"', page.text)
+
+    assert options("web PY") == ["web pytest ", "web python "]  # not bob's pyramid
+    assert options("STRAß") == ["Straße "]  # folded as the stored names are
+    assert options("web ") == []

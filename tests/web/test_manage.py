@@ -202,11 +202,14 @@ def test_bad_tag_input_is_a_400_and_writes_nothing(ctx: Context, client: TestCli
 
 def test_delete_tag_keeps_the_bookmarks(ctx: Context, client: TestClient, alice) -> None:
     one = add(ctx, alice.id, "https://a.example/", "beta", "alpha")
+    other = add(ctx, alice.id, "https://b.example/", "alpha")
     csrf = sign_in(client)
     response = post(client, f"/tags/{tag_id(ctx, alice.id, 'beta')}/delete", csrf, next="/tags?q=b")
     assert response.status_code == 303 and response.headers["location"] == "/tags?q=b"
-    assert tag_names(ctx, one) == {one: ["alpha"]}
-    assert user_tags(ctx, alice.id) == {"alpha": 1}
+    assert tag_names(ctx, one, other) == {one: ["alpha"], other: ["alpha"]}
+    assert user_tags(ctx, alice.id) == {"alpha": 2}
+    # a client syncing by modification date sees the tag leave the bookmark
+    assert modified(ctx, alice.id, one) > OLD and modified(ctx, alice.id, other) == OLD
 
 
 def test_tag_forms_need_the_csrf_token(ctx: Context, client: TestClient, alice) -> None:

@@ -268,6 +268,11 @@ def test_token_feeds(ctx: Context, client: TestClient, make_account) -> None:
     assert len(links(client.get("/feeds/token-of-bob/all", params={"limit": "2"}))) == 2
     for path in ("/feeds/nope/all", "/feeds/nope/unread", "/feeds/nope/shared", "/feeds/x/all"):
         assert client.get(path).status_code == 404
+    # a feed reader is sent no cookie (a page's first visit gets its CSRF cookie)
+    client.cookies.clear()
+    assert "set-cookie" not in client.get("/feeds/token-of-carol/all").headers
+    assert "set-cookie" not in client.get("/feeds/public/shared").headers
+    assert "set-cookie" in client.get("/login").headers
 
 
 def test_feed_items_carry_every_field(ctx: Context, client: TestClient, alice) -> None:
