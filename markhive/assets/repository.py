@@ -32,6 +32,17 @@ def files_of(session: Session, bookmark_id: int) -> list[str]:
     ]
 
 
+def files_of_many(session: Session, user_id: int, bookmark_ids: Sequence[int]) -> list[str]:
+    """The asset files of these bookmarks of the user's."""
+    dialect = session.get_bind().dialect.name
+    query = (
+        select(Asset.file)
+        .join(Bookmark, Bookmark.id == Asset.bookmark_id)
+        .where(Bookmark.user_id == user_id, among(Bookmark.id, bookmark_ids, dialect))
+    )
+    return [name for name in session.scalars(query) if name]
+
+
 def files_in_folders(session: Session, user_id: int, folder_ids: Sequence[int]) -> list[str]:
     """The asset files of every bookmark of the user's in these folders."""
     dialect = session.get_bind().dialect.name

@@ -107,6 +107,10 @@ class AssetService:
         """Remove the bookmark's asset files once its deletion has committed."""
         self._remove_after_commit(session, repository.files_of(session, bookmark.id))
 
+    def forget_many_files(self, session: Session, user_id: int, bookmark_ids: list[int]) -> None:
+        """Remove the asset files of these bookmarks once their deletion has committed."""
+        self._remove_after_commit(session, repository.files_of_many(session, user_id, bookmark_ids))
+
     def forget_folder_files(self, session: Session, user_id: int, folder_ids: list[int]) -> None:
         """Remove the asset files of the bookmarks in these folders once their deletion
         has committed."""

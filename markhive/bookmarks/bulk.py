@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 
 from markhive.bookmarks import repository
 from markhive.bookmarks.derived import fold
-from markhive.bookmarks.models import Bookmark
 from markhive.db.base import utcnow
 from markhive.errors import Invalid, NotFound
 from markhive.folders import service as folders
@@ -102,17 +101,15 @@ def delete_many(
     session: Session,
     user_id: int,
     ids: Sequence[int],
-    on_delete: Callable[[Session, Bookmark], None] | None = None,
+    on_delete: Callable[[Session, int, list[int]], None] | None = None,
 ) -> int:
-    """Delete every bookmark named (their files through ``on_delete``); the number."""
+    """Delete every bookmark named, in one statement; ``on_delete(session, user_id, ids)``
+    is told first (their files). The number deleted."""
     unique = _require_owned(session, user_id, ids)
-    for bookmark_id in unique:
-        bookmark = repository.get(session, user_id, bookmark_id)
-        if bookmark is None:
-            continue
-        if on_delete is not None:
-            on_delete(session, bookmark)
-        repository.remove(session, bookmark)
     if unique:
+        if on_delete is not None:
+            on_delete(session, user_id, unique)
+        repository.delete_many(session, user_id, unique)
+        session.expire_all()
         users.bump_data_version(session, user_id)
     return len(unique)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from markhive.bookmarks.models import Bookmark
@@ -62,6 +62,19 @@ def set_values(session: Session, user_id: int, ids: Sequence[int], **values: Any
         update(Bookmark)
         .where(Bookmark.user_id == user_id, among(Bookmark.id, ids, dialect))
         .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def delete_many(session: Session, user_id: int, ids: Sequence[int]) -> None:
+    """Delete many of the user's bookmarks in one statement (tag links, assets and the
+    search index follow through the foreign keys and triggers)."""
+    if not ids:
+        return
+    dialect = session.get_bind().dialect.name
+    session.execute(
+        delete(Bookmark)
+        .where(Bookmark.user_id == user_id, among(Bookmark.id, ids, dialect))
         .execution_options(synchronize_session=False)
     )
 

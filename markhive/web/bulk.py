@@ -56,7 +56,7 @@ def apply(ctx: Context, session: Session, call: Call) -> int:
         "remove_tags": lambda: bulk.retag(session, user_id, ids, [], tags),
         "move": lambda: bulk.move(session, user_id, ids, int_param(call.text("target_folder"))),
         "rate": lambda: bulk.set_flags(session, user_id, ids, rating=_rating(call)),
-        "delete": lambda: bulk.delete_many(session, user_id, ids, ctx.assets.forget_files),
+        "delete": lambda: bulk.delete_many(session, user_id, ids, ctx.assets.forget_many_files),
     }
     if action in FLAGS:
         return bulk.set_flags(session, user_id, ids, **FLAGS[action])

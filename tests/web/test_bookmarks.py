@@ -376,3 +376,28 @@ def test_tag_suggestions_complete_the_last_word(
     assert options("web PY") == ["web pytest ", "web python "]  # not bob's pyramid
     assert options("STRAß") == ["Straße "]  # folded as the stored names are
     assert options("web ") == []
+
+
+def test_bulk_delete_takes_the_files_and_links_and_nothing_else(
+    ctx: Context, client: TestClient, alice
+) -> None:
+    doomed = [add(ctx, alice.id, f"https://gone{i}.example/", tag_names=["t"]) for i in range(3)]
+    kept = add(ctx, alice.id, "https://kept.example/", tag_names=["t"])
+    for bookmark_id in (doomed[0], kept):
+        upload = client.post(
+            f"/api/bookmarks/{bookmark_id}/assets/upload/",
+            files={"file": ("a.txt", b"hi", "text/plain")},
+            headers=alice.auth,
+        )
+        assert upload.status_code == 201
+    files = sorted(p.name for p in ctx.settings.assets_dir.iterdir())
+    assert len(files) == 2
+    csrf = sign_in(client)
+    response = post(client, "/bookmarks/bulk", csrf, ids=[str(i) for i in doomed], action="delete")
+    assert response.status_code == 303
+    assert ids_on(client.get("/bookmarks").text) == [kept]
+    with ctx.db.unit(write=False) as session:
+        assert tag_rows.names_for(session, [*doomed, kept]) == {kept: ["t"]}
+    left = [p.name for p in ctx.settings.assets_dir.iterdir()]
+    assert len(left) == 1 and left[0] in files
+    assert client.get(f"/api/bookmarks/{kept}/assets/", headers=alice.auth).json()["count"] == 1
