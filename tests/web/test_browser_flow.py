@@ -143,6 +143,7 @@ def test_main_pages_are_accessible_in_both_themes(
 ) -> None:
     with ctx.db.unit() as session:
         folder = folders.create(session, alice.id, "Work")
+        folders.create(session, alice.id, "Inside", parent_id=folder.id)  # a tree toggle
         bookmarks.create(
             session,
             alice.id,
