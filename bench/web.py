@@ -1,12 +1,12 @@
 """Server time of the web pages at a data set's size (in-process, no network): p50 and p90
 of each page, signed in as the data set's user.
 
-    python -m bench.web --data-dir /tmp/bench-100k [--requests 50]
+    python -m bench.web --data-dir /tmp/bench-100k [--requests 50] [--database-url URL]
 
 Every page a browser or feed reader GETs is measured (the URL check, which fetches the
 page, and the export downloads, measured by ``bench.importexport``, are left out). The run
-adds what the data set lacks: a bundle for the user, its feed token and an administrator
-``bench-admin``.
+adds what the data set lacks: a bundle for the user, its feed token, an administrator
+``bench-admin`` and, if no folder is public, one public folder.
 
 The target (issue 5): every page ≤ 50 ms p50 at 100,000 bookmarks.
 """
@@ -91,6 +91,7 @@ def sample(ctx: Any, settings: Any, username: str, words: list[str]) -> Sample:
 
     from markhive.bundles import repository as bundle_rows
     from markhive.bundles import service as bundles
+    from markhive.folders import service as folders
     from markhive.users import repository as user_rows
     from markhive.users import service as users
 
@@ -109,6 +110,11 @@ def sample(ctx: Any, settings: Any, username: str, words: list[str]) -> Sample:
         tag_id, tag = session.execute(
             text("SELECT id, name FROM tags WHERE user_id = :u ORDER BY id LIMIT 1"), {"u": u}
         ).one()
+        public = one(session, "SELECT min(id) FROM folders WHERE user_id = :u AND is_public", u=u)
+        make_public = None
+        if public is None:  # a data set made by an import: share one folder
+            make_public = one(session, "SELECT min(id) FROM folders WHERE user_id = :u", u=u)
+            folders.update(session, u, make_public, {"is_public": True})
         x = Sample(
             words=words,
             tag=tag,
@@ -126,9 +132,7 @@ def sample(ctx: Any, settings: Any, username: str, words: list[str]) -> Sample:
                 " WHERE p.user_id = :u AND p.parent_id IS NULL",
                 u=u,
             ),
-            public_folder_id=one(
-                session, "SELECT min(id) FROM folders WHERE user_id = :u AND is_public", u=u
-            ),
+            public_folder_id=public or make_public,
             bundle_id=bundle.id,
             feed_token=users.feed_token(session, u).key,
         )
@@ -140,8 +144,13 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path, required=True)
     parser.add_argument("--user", default="bench")
     parser.add_argument("--requests", type=int, default=50)
+    parser.add_argument(
+        "--database-url", help="a PostgreSQL database to measure (the data dir keeps the key)"
+    )
     args = parser.parse_args()
     os.environ["MARKHIVE_DATA_DIR"] = str(args.data_dir)
+    if args.database_url:
+        os.environ["MARKHIVE_DATABASE_URL"] = args.database_url
     os.environ.setdefault("MARKHIVE_RUN_WORKER", "false")
 
     from fastapi.testclient import TestClient
