@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from markhive.db.base import utcnow
 from markhive.errors import AuthFailed, Conflict, Forbidden, Invalid, NotFound
+from markhive.search.count_cache import LRUCache
 from markhive.settings import PLANS, Settings
 from markhive.users import identity, repository
 from markhive.users.identity import KEY_PREFIX
@@ -211,3 +212,22 @@ def reset_feed_token(session: Session, user_id: int) -> FeedToken:
     token.key = secrets.token_urlsafe(32)
     token.created_at = utcnow()
     return token
+
+
+class CountsCache(LRUCache[dict[int, int]]):
+    """Users' bookmark counts, by the users' ids and data versions."""
+
+    def __init__(self, max_entries: int = 16) -> None:
+        super().__init__(max_entries)
+
+
+def users_with_counts(session: Session, cache: CountsCache) -> list[tuple[User, int]]:
+    """Every user with their number of bookmarks (a pass over every user's rows, so kept
+    until one of the users' data versions moves)."""
+    listed = repository.all_users(session)
+    key = tuple((user.id, user.data_version) for user in listed)
+    counts = cache.get(key)
+    if counts is None:
+        counts = repository.bookmark_counts(session)
+        cache.put(key, counts)
+    return [(user, counts.get(user.id, 0)) for user in listed]

@@ -14,10 +14,9 @@ from starlette.routing import Route
 
 from markhive.errors import DomainError, Forbidden
 from markhive.settings import PLANS
-from markhive.users import repository as users
 from markhive.users import service as user_service
 from markhive.web.errors import messages, status_of
-from markhive.web.handler import Call, Render, Work, context, handle, path_id, redirect
+from markhive.web.handler import Call, Render, Work, context, handle, path_id, redirect, web
 
 ADMINS_ONLY = "Only administrators may manage users."
 DONE = {
@@ -42,7 +41,6 @@ class UserRow:
 
 
 def _page(session: Session, call: Call, **extra: Any) -> Render:
-    counts = users.bookmark_counts(session)
     rows = [
         UserRow(
             u.id,
@@ -51,10 +49,10 @@ def _page(session: Session, call: Call, **extra: Any) -> Render:
             u.is_active,
             u.is_admin,
             u.created_at,
-            counts.get(u.id, 0),
+            count,
             u.id == call.user.id,
         )
-        for u in users.all_users(session)
+        for u, count in user_service.users_with_counts(session, web(call.request).user_counts)
     ]
     done = call.request.query_params.get("done", "")
     values: dict[str, Any] = {

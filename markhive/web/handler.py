@@ -21,6 +21,7 @@ from markhive.folders.service import CountCache
 from markhive.settings import Settings
 from markhive.users import repository as users
 from markhive.users.profile import effective
+from markhive.users.service import CountsCache
 from markhive.web.session import CSRF_FIELD, CSRF_HEADER, Cookies, password_stamp, tokens_match
 from markhive.web.templates import Templates
 from markhive.web.throttle import make_throttle
@@ -38,6 +39,7 @@ class Web:
         self.throttle = make_throttle(settings)
         self.folder_counts = CountCache()
         self.breakdowns = BreakdownCache()
+        self.user_counts = CountsCache()
 
     def close(self) -> None:
         self.throttle.close()

@@ -75,6 +75,11 @@ def test_bookmark_counts(client: TestClient, ctx: Context, signed_in: str, make_
     assert (
         "<td>0</td>" in rows['root <span class="badge">admin</span> <span class="badge">you</span>']
     )
+    # the counts are kept between views, until one of the users writes
+    import_file(ctx.db, bob.id, io.BytesIO(body.replace(b".com/", b".org/")), "html")
+    page = client.get("/admin/users").text
+    rows = {row.split("</td>")[0]: row for row in page.split("<tr>\n        <td>")[1:]}
+    assert "<td>6</td>" in rows["bob"]
 
 
 def test_others_are_forbidden(client: TestClient, ctx: Context, alice: Account) -> None:
