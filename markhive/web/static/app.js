@@ -38,7 +38,8 @@
     toggle.disabled = true;
     fetch(toggle.getAttribute("data-src"), {credentials: "same-origin"})
       .then(function (response) {
-        if (!response.ok) throw new Error(response.status);
+        // signed out meanwhile (sent to the login page) or an error: open the folder's page
+        if (!response.ok || response.redirected) throw new Error(response.status);
         return response.text();
       })
       .then(function (html) {
