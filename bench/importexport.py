@@ -287,7 +287,7 @@ class Phases:
 # code is being reorganised: a step that is nowhere is left out of the report).
 IMPORT_STEPS: list[tuple[str, tuple[str, ...]]] = [
     ("stage: read, parse, pickle", ("service:_stage",)),
-    ("batches (all, one transaction each)", ("service:_Importer._commit",)),
+    ("transactions (all)", ("service:_Importer._transaction", "service:_Importer._commit")),
     ("batch: folders and URL checks", ("batch:Batch._walk", "service:_Batch._walk")),
     ("batch: tags", ("batch:Batch._resolve_tags", "service:_Batch._resolve_tags")),
     ("batch: merge (incl. the two lookups)", ("batch:Batch._merge", "service:_Batch._merge")),
@@ -295,8 +295,7 @@ IMPORT_STEPS: list[tuple[str, tuple[str, ...]]] = [
     ("db: their tags", ("repository:tag_ids",)),
     ("batch: write (incl. below)", ("batch:Batch._write", "service:_Batch._write")),
     ("python: search_text, sort_title", ("batch:_derived", "service:_derived")),
-    ("db: insert bookmarks + read ids", ("repository:insert_bookmarks",)),
-    ("db: multi-row INSERT (FTS triggers)", ("repository:insert_rows",)),
+    ("db: insert bookmarks, index their text, read ids", ("repository:insert_bookmarks",)),
     ("db: update bookmarks", ("repository:update_bookmarks",)),
     ("db: insert tag links", ("repository:link",)),
     ("db: commit", ("sqlalchemy.orm:Session.commit",)),
@@ -447,30 +446,34 @@ def import_once(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def instrument_export() -> Phases:
-    """Time the export's database reads: each step of the folder queries' cursors (the rows
-    come from SQLite in lists; what is left of the export's time is Python building and
-    writing the file)."""
+    """Time the export's waits for the database: each step of ``repository.folder_rows``
+    (fetching rows, and waiting for the folder query run ahead in its thread when it is
+    not done yet). What is left of the export's time is Python building and writing the
+    file, while the query ahead runs beside it."""
     phases = Phases()
-    found = _locate("repository:stream_folder")
+    found = _locate("repository:folder_rows")
     if found is None:
         return phases
     owner, name = found
     original = getattr(owner, name)
-    label = "db: folder queries (execute, step, fetch)"
+    label = "db: waiting for the folder queries"
     phases.seconds[label] = 0.0
 
     def timed(*args: Any, **kwargs: Any) -> Iterator[Any]:
-        rows = iter(original(*args, **kwargs))
-        while True:
-            start = time.perf_counter()
-            try:
-                item = next(rows)
-            except StopIteration:
-                return
-            finally:
-                phases.seconds[label] += time.perf_counter() - start
-                phases.calls[label] += 1
-            yield item
+        rows = original(*args, **kwargs)
+        try:
+            while True:
+                start = time.perf_counter()
+                try:
+                    item = next(rows)
+                except StopIteration:
+                    return
+                finally:
+                    phases.seconds[label] += time.perf_counter() - start
+                    phases.calls[label] += 1
+                yield item
+        finally:
+            rows.close()
 
     setattr(owner, name, timed)
     return phases
@@ -799,7 +802,7 @@ def import_table(rows: list[Row]) -> list[str]:
 
 def export_table(rows: list[Row]) -> list[str]:
     lines = [
-        "| export | via | run | bookmarks | export s | of which db s | process s | bookmarks/s "
+        "| export | via | run | bookmarks | export s | waiting for db s | process s | bookmarks/s "
         "| CPU s | peak RSS MB | anon MB | file MB | file | load | met |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---|",
     ]

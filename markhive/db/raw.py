@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import itertools
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Executable, Table
+from sqlalchemy import Executable
 from sqlalchemy.orm import Session
 
 _CURSORS = itertools.count()
@@ -80,41 +80,3 @@ def text_datetime(value: str | datetime | None) -> str | datetime | None:
     if time.endswith(".000000"):
         time = time[:-7]
     return f"{date}T{time}Z"
-
-
-def insert_rows(
-    session: Session, table: Table, rows: Sequence[Mapping[str, Any]], per_statement: int
-) -> None:
-    """Insert many rows with ``per_statement`` rows to an ``INSERT ... VALUES (...), (...)``.
-
-    Values go through the columns' own bind processing (so datetimes are stored exactly as
-    SQLAlchemy stores them); a column a row leaves out gets its scalar default. Built by
-    hand because SQLAlchemy compiles a multi-row VALUES anew each time (0.3 s for 500
-    rows), and on SQLite one statement for many rows is what keeps full-text triggers
-    cheap (they write their index once per statement)."""
-    if not rows:
-        return
-    dialect = session.get_bind().dialect
-    # every column, except a key the rows leave to the database (an autoincrement id)
-    names = [c.name for c in table.columns if not (c.primary_key and c.name not in rows[0])]
-    defaults: dict[str, Any] = {}
-    for column in table.columns:
-        default: Any = column.default
-        defaults[column.name] = default.arg if default is not None and default.is_scalar else None
-    processors = [table.c[name].type._cached_bind_processor(dialect) for name in names]
-    quote = dialect.identifier_preparer.quote
-    mark = "?" if dialect.paramstyle == "qmark" else "%s"
-    one = "(" + ", ".join([mark] * len(names)) + ")"
-    head = f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) VALUES "
-    cursor: Any = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-    try:
-        for start in range(0, len(rows), per_statement):
-            chunk = rows[start : start + per_statement]
-            params: list[Any] = []
-            for row in chunk:
-                for name, process in zip(names, processors, strict=True):
-                    value = row.get(name, defaults[name])
-                    params.append(process(value) if process is not None else value)
-            cursor.execute(head + ", ".join([one] * len(chunk)), params)
-    finally:
-        cursor.close()

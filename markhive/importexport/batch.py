@@ -15,8 +15,6 @@ from markhive.bookmarks import derived
 from markhive.bookmarks.service import MAX_TITLE
 from markhive.bookmarks.urls import MAX_URL_LENGTH, SCHEMES, is_valid_url, url_key
 from markhive.db.base import utcnow
-from markhive.folders import repository as folders_repository
-from markhive.folders.models import Folder
 from markhive.folders.service import MAX_NAME
 from markhive.importexport import repository
 from markhive.importexport.model import Entry, Event, FolderEnd, FolderStart, Skip
@@ -41,20 +39,30 @@ QUIET = frozenset(
 
 @dataclass
 class ImportState:
-    """What an import carries from batch to batch. The caches are cleared when a batch's
+    """What an import carries from batch to batch. The caches are cleared when a
     transaction fails (they may name rows that were rolled back)."""
 
     user_id: int
     options: ImportOptions
     stack: list[int | None] = field(default_factory=lambda: [None])  # open folders; None: root
-    folders: dict[tuple[int | None, str], Folder] = field(default_factory=dict)
+    # (parent id, folded name) -> (id, description); None until read in a transaction
+    folders: dict[tuple[int | None, str], tuple[int, str]] | None = None
     tags: dict[str, int] = field(default_factory=dict)  # folded name -> id
     tag_names: dict[str, tuple[str, str]] = field(default_factory=dict)  # raw -> (name, folded)
     seen: set[int] = field(default_factory=set)  # ids of bookmarks this import has met
+    pending: set[int] = field(default_factory=set)  # met in the open transaction
+
+    def met(self, bookmark_id: int) -> bool:
+        return bookmark_id in self.seen or bookmark_id in self.pending
+
+    def committed(self) -> None:
+        self.seen |= self.pending
+        self.pending.clear()
 
     def forget(self) -> None:
-        self.folders.clear()
+        self.folders = None
         self.tags.clear()
+        self.pending.clear()
 
 
 def clean_folder_name(name: str) -> str:
@@ -81,6 +89,28 @@ def _skip_reason(url: str) -> str | None:
     if not is_valid_url(url, any_host=True):
         return "not a valid URL"
     return None
+
+
+# An event ready for a batch: a bookmark entry comes with its cleaned URL and URL key, or
+# as a Skip when its URL is not imported.
+Checked = FolderStart | FolderEnd | Skip | tuple[Entry, str, str]
+
+
+def check_entries(events: list[Event]) -> list[Checked]:
+    """The events with their URLs checked and keyed: the work of a batch that needs no
+    database, so it can be done ahead, in another thread."""
+    checked: list[Checked] = []
+    for event in events:
+        if isinstance(event, Entry):
+            url = _clean(event.url)
+            reason = _skip_reason(url)
+            if reason is None:
+                checked.append((event, url, url_key(url)))
+            else:
+                checked.append(Skip(event.index, url, reason))
+        else:
+            checked.append(event)
+    return checked
 
 
 def _at(stored: Any, given: Any) -> Any:
@@ -137,7 +167,8 @@ class Batch:
         self.now = utcnow()
         self.changed = False
 
-    def apply(self, batch: list[Event]) -> Batch:
+    def apply(self, batch: list[Checked]) -> Batch:
+        """Apply a batch of events as :func:`check_entries` returns them."""
         items = self._walk(batch)
         self._resolve_tags(items)
         states = self._merge(items)
@@ -147,55 +178,61 @@ class Batch:
         return self
 
     # -- folders and checks, in file order
-    def _walk(self, batch: list[Event]) -> list[_Item]:
+    def _walk(self, batch: list[Checked]) -> list[_Item]:
         stack = self.importer.stack
         items: list[_Item] = []
         for event in batch:
-            if isinstance(event, FolderStart):
+            if isinstance(event, tuple):
+                entry, url, key = event
+                items.append(_Item(entry, url, key, stack[-1], set()))
+            elif isinstance(event, FolderStart):
                 stack.append(self._folder(event, stack[-1]))
             elif isinstance(event, FolderEnd):
                 if len(stack) > 1:
                     stack.pop()
-            elif isinstance(event, Skip):
-                self.report.skip(event.index, event.url, event.reason)
             else:
-                url = _clean(event.url)
-                reason = _skip_reason(url)
-                if reason is not None:
-                    self.report.skip(event.index, url, reason)
-                    continue
-                items.append(_Item(event, url, url_key(url), stack[-1], set()))
+                self.report.skip(event.index, event.url, event.reason)
         return items
 
     def _folder(self, event: FolderStart, parent_id: int | None) -> int:
+        folders = self.importer.folders
+        if folders is None:
+            folders = self.importer.folders = {
+                (parent, folded): (folder_id, description)
+                for folder_id, parent, folded, description in repository.folders_of(
+                    self.session, self.user_id
+                )
+            }
         name = clean_folder_name(event.name)
         key = (parent_id, derived.fold(name))
-        folder = self.importer.folders.get(key)
+        found = folders.get(key)
         description = _clean(event.description)
-        if folder is None:
+        if found is None:
             added = event.added or self.now
-            folder = Folder(
-                user_id=self.user_id,
-                parent_id=parent_id,
-                parent_key=parent_id or 0,
-                name=name,
-                name_folded=key[1],
-                description=description,
-                is_public=event.public,
-                created_at=added,
-                updated_at=event.modified or added,
+            folder_id = repository.insert_folder(
+                self.session,
+                {
+                    "user_id": self.user_id,
+                    "parent_id": parent_id,
+                    "parent_key": parent_id or 0,
+                    "name": name,
+                    "name_folded": key[1],
+                    "description": description,
+                    "is_public": event.public,
+                    "created_at": added,
+                    "updated_at": event.modified or added,
+                },
             )
-            folders_repository.add(self.session, folder)
-            self.importer.folders[key] = folder
+            folders[key] = (folder_id, description)
             self.report.folders_created += 1
             self.changed = True
-        elif description and not folder.description:
-            folder = self.session.merge(folder)
-            folder.description = description
-            self.session.flush()
-            self.importer.folders[key] = folder
+            return folder_id
+        folder_id, stored = found
+        if description and not stored:
+            repository.set_folder_description(self.session, folder_id, description)
+            folders[key] = (folder_id, description)
             self.changed = True
-        return folder.id
+        return folder_id
 
     def _resolve_tags(self, items: list[_Item]) -> None:
         """Each item's tag ids; the tags are made where missing."""
@@ -237,7 +274,7 @@ class Batch:
                     url=url,
                     values=row,
                     tag_ids=set(current_tags.get(bookmark_id, ())),
-                    seen=bookmark_id in self.importer.seen,
+                    seen=self.importer.met(bookmark_id),
                 )
             if self._merge_into(state, item):
                 self.report.updated += 1
@@ -326,24 +363,25 @@ class Batch:
         rows = []
         for key, state in new:
             values = state.values
+            title, url = values["title"], state.url
             rows.append(
-                {
-                    "user_id": self.user_id,
-                    "url": state.url,
-                    "url_key": key,
-                    **values,
-                    **_derived(state.url, values),
-                }
+                (
+                    url,
+                    key,
+                    *[values[name] for name in _STATED],
+                    derived.search_text(title, values["description"], values["notes"], url),
+                    derived.sort_title(title, url),
+                )
             )
         ids = repository.insert_bookmarks(self.session, self.user_id, rows)
         for key, state in new:
             state.id = ids[key]
         updates = []
-        links: list[dict[str, int]] = []
+        links: list[tuple[int, int]] = []
         for state in states.values():
             assert state.id is not None
             self.seen.add(state.id)
-            links.extend({"bookmark_id": state.id, "tag_id": t} for t in state.new_tags)
+            links.extend((state.id, tag_id) for tag_id in state.new_tags)
             if state.new or not (state.changed or state.new_tags):
                 continue
             if state.new_tags or state.changed - QUIET:
@@ -354,6 +392,11 @@ class Batch:
         repository.link(self.session, links)
         if rows or updates or links:
             self.changed = True
+
+
+# The MERGED columns an entry states (the rest are derived from them), in their order.
+_STATED = repository.MERGED[:-2]
+assert repository.NEW[2:] == (*_STATED, "search_text", "sort_title")
 
 
 def _derived(url: str, values: dict[str, Any]) -> dict[str, str]:

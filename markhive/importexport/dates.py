@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 # Unix times past these are read as milliseconds, microseconds or nanoseconds
 # (browsers and services disagree on the unit).
@@ -11,7 +11,6 @@ _SCALES = ((10**17, 10**9), (10**14, 10**6), (10**11, 10**3))
 _NUMBER = re.compile(r"^\s*-?\d+(\.\d+)?\s*$")
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _NAIVE_EPOCH = datetime(1970, 1, 1)
-_SECOND = timedelta(seconds=1)
 
 
 def from_unix(value: str | None) -> datetime | None:
@@ -37,9 +36,14 @@ def from_unix(value: str | None) -> datetime | None:
         return None
 
 
-def to_unix(value: datetime) -> str:
-    """Whole seconds since the epoch (a naive value is UTC)."""
-    return str((value - (_NAIVE_EPOCH if value.tzinfo is None else EPOCH)) // _SECOND)
+def to_unix(value: datetime | str) -> str:
+    """Whole seconds since the epoch, rounded down (a naive value is UTC); also of a
+    stored date as SQLite gives it, as text."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    # (a timedelta's days and seconds are floored already: quicker than dividing it)
+    since = value - (_NAIVE_EPOCH if value.tzinfo is None else EPOCH)
+    return str(since.days * 86400 + since.seconds)
 
 
 def from_w3c(value: str | None) -> datetime | None:
@@ -61,9 +65,17 @@ def from_w3c(value: str | None) -> datetime | None:
     return parsed.astimezone(UTC)
 
 
-def to_w3c(value: datetime) -> str:
+def to_w3c(value: datetime | str) -> str:
     """``2024-05-01T10:00:00Z``, with microseconds when there are any (a naive value is
-    UTC)."""
+    UTC); also of a stored date as SQLite gives it, as text."""
+    if isinstance(value, str):
+        # SQLAlchemy's "2024-05-01 10:00:00.000000" (UTC), rewritten without parsing it
+        # (a million bookmarks: a second less)
+        if len(value) == 26 and value[10] == " " and value[19] == ".":
+            if value.endswith(".000000"):
+                return f"{value[:10]}T{value[11:19]}Z"
+            return f"{value[:10]}T{value[11:]}Z"
+        value = datetime.fromisoformat(value)
     if value.tzinfo is None:
         return value.isoformat() + "Z"
     return value.astimezone(UTC).replace(tzinfo=None).isoformat() + "Z"

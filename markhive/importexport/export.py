@@ -1,15 +1,20 @@
 """Exporting a user's bookmarks as a Netscape bookmark file or XBEL, streamed.
 
 The folder tree is read whole (thousands of rows, not millions); the bookmarks are read
-folder by folder through a cursor, a thousand rows and their tags at a time, so memory
-stays flat whatever the account's size. Within a folder, subfolders come first (by name),
+folder by folder through a cursor, a thousand rows and their tags at a time, the next
+folder's query running in a thread while one is written (repository.folder_rows), so
+memory stays flat whatever the account's size. Within a folder, subfolders come first (by name),
 then its bookmarks, oldest first; the root's own bookmarks come last. Everything is read
 in one transaction, so the file is one consistent picture of the account.
+
+The writers take the rows as the database gives them (model.Row) and write each one
+straight into its line: a million bookmarks are a million of everything done per row.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Generator, Iterator
+from contextlib import closing
 from datetime import datetime
 from typing import Any
 
@@ -20,7 +25,7 @@ from markhive.folders import repository as folders_repository
 from markhive.folders.models import Folder
 from markhive.folders.service import Tree
 from markhive.importexport import netscape, repository, xbel
-from markhive.importexport.model import Entry, Event, FolderEnd, FolderStart
+from markhive.importexport.model import Entry, Event, FolderEnd, FolderStart, Listing, Row
 
 ROWS = 1000
 CHUNK = 1 << 16
@@ -39,41 +44,74 @@ def export(
     exported_at: str | None = None,
     on_rows: Callable[[int], None] | None = None,
 ) -> Generator[bytes, None, None]:
-    """The file in UTF-8 pieces of about 64 KiB (counted in bytes); ``fmt`` is "html" or
-    "xbel".
+    """The file in UTF-8 pieces of about 64 KiB (counted in bytes, each ending on a
+    character); ``fmt`` is "html" or "xbel".
     ``on_rows(n)`` is told of every n bookmarks read (a progress bar)."""
     writer = xbel.write if fmt == "xbel" else netscape.write
-    pieces: list[str] = []
-    size = 0
+    buffer = bytearray()
     with repository.without_mmap(session):
-        for piece in writer(events(session, user_id, on_rows), exported_at or timestamp()):
-            pieces.append(piece)
-            size += len(piece) if piece.isascii() else len(piece.encode("utf-8", "surrogatepass"))
-            if size >= CHUNK:
-                yield "".join(pieces).encode("utf-8", "surrogatepass")
-                pieces, size = [], 0
-        if pieces:
-            yield "".join(pieces).encode("utf-8", "surrogatepass")
+        tag_names = repository.tag_names(session, user_id)
+        listing = _listing(session, user_id, on_rows)
+        for text in writer(listing, tag_names, exported_at or timestamp()):
+            buffer += text.encode("utf-8", "surrogatepass")
+            while len(buffer) >= CHUNK:
+                cut = CHUNK
+                while buffer[cut] & 0xC0 == 0x80:  # not inside a character's bytes
+                    cut -= 1
+                yield bytes(buffer[:cut])
+                del buffer[:cut]
+        if buffer:
+            yield bytes(buffer)
+
+
+def _listing(
+    session: Session, user_id: int, on_rows: Callable[[int], None] | None
+) -> Iterator[Listing]:
+    """The account as folder openings, lists of bookmark rows (model.Row) and folder
+    closings."""
+    tree = Tree(folders_repository.all_of(session, user_id))
+    # a folder's own bookmarks come after its subfolders: the folders in that order
+    read: list[int | None] = []
+    stack: list[tuple[int | None, Iterator[Folder]]] = [(None, iter(tree.children.get(None, [])))]
+    while stack:
+        child = next(stack[-1][1], None)
+        if child is not None:
+            stack.append((child.id, iter(tree.children.get(child.id, []))))
+        else:
+            read.append(stack.pop()[0])
+    rows = repository.folder_rows(session, user_id, read, ROWS)
+    with closing(rows):  # (stopped early: no query left running)
+        pending = next(rows, None)  # the next (folder id, rows) not yet written
+        stack = [(None, iter(tree.children.get(None, [])))]
+        while stack:
+            folder_id, children = stack[-1]
+            child = next(children, None)
+            if child is not None:
+                yield _folder(child)
+                stack.append((child.id, iter(tree.children.get(child.id, []))))
+                continue
+            stack.pop()
+            while pending is not None and pending[0] == folder_id:
+                if on_rows is not None:
+                    on_rows(len(pending[1]))
+                yield pending[1]
+                pending = next(rows, None)
+            if folder_id is not None:
+                yield FolderEnd()
 
 
 def events(
     session: Session, user_id: int, on_rows: Callable[[int], None] | None = None
 ) -> Iterator[Event]:
-    """The account as a stream of folder openings, bookmarks and folder closings."""
-    tree = Tree(folders_repository.all_of(session, user_id))
+    """The account as a stream of folder openings, bookmarks (Entry) and folder closings,
+    as the readers give a file's."""
     tags = {str(i): name for i, name in repository.tag_names(session, user_id).items()}
-    stack: list[tuple[int | None, Iterator[Folder]]] = [(None, iter(tree.children.get(None, [])))]
-    while stack:
-        folder_id, children = stack[-1]
-        child = next(children, None)
-        if child is not None:
-            yield _folder(child)
-            stack.append((child.id, iter(tree.children.get(child.id, []))))
-            continue
-        stack.pop()
-        yield from _bookmarks(session, user_id, folder_id, on_rows, tags)
-        if folder_id is not None:
-            yield FolderEnd()
+    for item in _listing(session, user_id, on_rows):
+        if isinstance(item, list):
+            for row in item:
+                yield _entry(row, tags)
+        else:
+            yield item
 
 
 def _folder(folder: Folder) -> FolderStart:
@@ -87,44 +125,29 @@ def _folder(folder: Folder) -> FolderStart:
 
 
 def _when(value: Any) -> datetime | None:
-    """A stored datetime as the driver gives it (SQLite: text), naive UTC as stored (the
-    writers read naive values as UTC)."""
+    """A stored datetime as the driver gives it (SQLite: text), naive UTC as stored."""
     if value is None or isinstance(value, datetime):
         return value
     return datetime.fromisoformat(value)
 
 
-def _bookmarks(
-    session: Session,
-    user_id: int,
-    folder_id: int | None,
-    on_rows: Callable[[int], None] | None,
-    tags: dict[str, str],
-) -> Iterator[Entry]:
-    name = tags.__getitem__
-    when = _when
-    for rows in repository.stream_folder(session, user_id, folder_id, ROWS):
-        if on_rows is not None:
-            on_rows(len(rows))
-        for row in rows:
-            tag_ids = row[15]
-            # Entry's fields in order (positional: this loop runs a million times)
-            yield Entry(
-                0,
-                row[1],
-                row[2],
-                row[3],
-                row[4],
-                sorted(map(name, tag_ids.split(","))) if tag_ids else [],
-                when(row[5]),
-                when(row[6]),
-                when(row[7]),
-                when(row[8]),
-                bool(row[9]),
-                None,
-                bool(row[10]),
-                bool(row[11]),
-                bool(row[12]),
-                row[13],
-                row[14],
-            )
+def _entry(row: Row, tags: dict[str, str]) -> Entry:
+    tag_ids = row[4]
+    return Entry(
+        index=0,
+        url=row[0],
+        title=row[1],
+        description=row[2],
+        notes=row[3],
+        tags=sorted(tags[i] for i in tag_ids.split(",")) if tag_ids else [],
+        added=_when(row[5]),
+        modified=_when(row[6]),
+        visited=_when(row[7]),
+        reminder=_when(row[8]),
+        unread=bool(row[9]),
+        shared=bool(row[10]),
+        archived=bool(row[11]),
+        favorite=bool(row[12]),
+        rating=row[13],
+        visits=row[14],
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 # Folders nested deeper than this make the whole file unacceptable.
 MAX_DEPTH = 256
@@ -64,3 +65,12 @@ class Skip:
 
 
 Event = FolderStart | FolderEnd | Entry | Skip
+
+# A bookmark as the export reads it and its writers take it, straight from the database:
+# (url, title, description, notes, tag ids, added, modified, visited, reminder, unread,
+# shared, archived, favorite, rating, visits). The tag ids are comma-joined text (None:
+# no tags); the dates and flags are as the driver gives them (SQLite: text and 0/1).
+Row = tuple[Any, ...]
+# What the writers take: folder openings and closings, and the bookmarks between them in
+# lists of rows.
+Listing = FolderStart | FolderEnd | list[Row]

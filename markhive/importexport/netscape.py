@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import codecs
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from typing import BinaryIO
 
@@ -21,7 +21,7 @@ from lxml import etree
 
 from markhive.importexport import charset
 from markhive.importexport.dates import from_unix, to_unix
-from markhive.importexport.escaping import entities
+from markhive.importexport.escaping import entities, tag_lists
 from markhive.importexport.model import (
     MAX_DEPTH,
     BookmarkFileError,
@@ -29,6 +29,8 @@ from markhive.importexport.model import (
     Event,
     FolderEnd,
     FolderStart,
+    Listing,
+    Row,
     Skip,
 )
 
@@ -293,7 +295,7 @@ def _esc(text: str) -> str:
     return entities(text, _ESCAPES)
 
 
-def _dates(added: datetime | None, modified: datetime | None) -> str:
+def _dates(added: datetime | str | None, modified: datetime | str | None) -> str:
     text = ""
     if added is not None:
         text += f' ADD_DATE="{to_unix(added)}"'
@@ -302,54 +304,55 @@ def _dates(added: datetime | None, modified: datetime | None) -> str:
     return text
 
 
-def _bookmark(entry: Entry, indent: str) -> str:
+def _bookmark(row: Row, indent: str, tags: Callable[[str], str]) -> str:
     # Written out in full: this runs once per bookmark, a million times for a large account.
-    tags = ",".join(entry.tags)
-    if entry.archived:
-        tags = f"{tags},{ARCHIVED_TAG}" if tags else ARCHIVED_TAG
-    private = "0" if entry.shared else "1"
-    unread = "1" if entry.unread else "0"
-    extra = ""
-    if entry.favorite:
-        extra += ' FAVORITE="1"'
-    if entry.rating:
-        extra += f' RATING="{entry.rating}"'
-    if entry.visits:
-        extra += f' VISITS="{entry.visits}"'
-    if entry.visited is not None:
-        extra += f' LAST_VISIT="{to_unix(entry.visited)}"'
-    if entry.reminder is not None:
-        extra += f' REMINDER="{to_unix(entry.reminder)}"'
-    line = (
-        f'{indent}<DT><A HREF="{_esc(entry.url)}"{_dates(entry.added, entry.modified)}'
-        f' PRIVATE="{private}" TOREAD="{unread}" TAGS="{_esc(tags)}"{extra}>'
-        f"{_esc(entry.title or entry.url)}</A>\n"
-    )
-    if entry.description or entry.notes:
-        text = _esc(entry.description)
-        if entry.notes:
-            text += f"{NOTES_OPEN}{_esc(entry.notes)}{NOTES_CLOSE}"
+    url, title, description, notes, tag_ids, added, modified, visited, reminder = row[:9]
+    unread, shared, archived, favorite, rating, visits = row[9:]
+    text = tags(tag_ids) if tag_ids else ""  # escaped already
+    if archived:
+        text = f"{text},{ARCHIVED_TAG}" if text else ARCHIVED_TAG
+    href = entities(url, _ESCAPES)
+    line = f'{indent}<DT><A HREF="{href}"{_dates(added, modified)}'
+    line += f' PRIVATE="{"0" if shared else "1"}" TOREAD="{"1" if unread else "0"}" TAGS="{text}"'
+    if favorite or rating or visits or visited is not None or reminder is not None:
+        if favorite:
+            line += ' FAVORITE="1"'
+        if rating:
+            line += f' RATING="{rating}"'
+        if visits:
+            line += f' VISITS="{visits}"'
+        if visited is not None:
+            line += f' LAST_VISIT="{to_unix(visited)}"'
+        if reminder is not None:
+            line += f' REMINDER="{to_unix(reminder)}"'
+    line += f">{entities(title, _ESCAPES) if title else href}</A>\n"
+    if description or notes:
+        text = entities(description, _ESCAPES)
+        if notes:
+            text += f"{NOTES_OPEN}{entities(notes, _ESCAPES)}{NOTES_CLOSE}"
         line += f"{indent}<DD>{text}\n"
     return line
 
 
-def write(events: Iterable[Event], exported_at: str) -> Iterator[str]:
-    """The file, piece by piece, for ``events`` that open and close folders in order.
+def write(listing: Iterable[Listing], tag_names: dict[int, str], exported_at: str) -> Iterator[str]:
+    """The file, piece by piece, for a ``listing`` that opens and closes folders in order,
+    its bookmarks as rows (model.Row); ``tag_names`` has every tag of theirs by id.
     Titles fall back to the URL; ``PRIVATE="0"`` marks a shared bookmark; archived ones
     carry linkding's archived tag; favourites, ratings, visits and reminders are extra
     attributes that other importers ignore."""
     yield _HEADER.format(at=_esc(exported_at))
+    tags = tag_lists(tag_names, _esc, ",")
     indent = _INDENT
-    for event in events:
-        if isinstance(event, Entry):
-            yield _bookmark(event, indent)
-        elif isinstance(event, FolderStart):
-            text = f"{indent}<DT><H3{_dates(event.added, event.modified)}>{_esc(event.name)}</H3>\n"
-            if event.description:
-                text += f"{indent}<DD>{_esc(event.description)}\n"
+    for item in listing:
+        if isinstance(item, list):
+            yield "".join([_bookmark(row, indent, tags) for row in item])
+        elif isinstance(item, FolderStart):
+            text = f"{indent}<DT><H3{_dates(item.added, item.modified)}>{_esc(item.name)}</H3>\n"
+            if item.description:
+                text += f"{indent}<DD>{_esc(item.description)}\n"
             yield text + f"{indent}<DL><p>\n"
             indent += _INDENT
-        elif isinstance(event, FolderEnd):
+        elif isinstance(item, FolderEnd):
             indent = indent[: -len(_INDENT)]
             yield f"{indent}</DL><p>\n"
     yield "</DL><p>\n"

@@ -4,8 +4,9 @@ export's streaming read."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Generator, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager, suppress
 from typing import Any
 
 from sqlalchemy import Text, bindparam, cast, func, insert, literal_column, select, update
@@ -13,10 +14,10 @@ from sqlalchemy.orm import Session
 
 from markhive.bookmarks.models import Bookmark
 from markhive.db.ids import among
-from markhive.db.raw import Compiled, insert_rows
+from markhive.db.raw import Compiled
+from markhive.folders.models import Folder
 from markhive.tags.models import BookmarkTag, Tag
 
-ROWS_PER_INSERT = 1400  # 1,400 rows of 22 values: within SQLite's 32,766 parameters
 # What an import compares and may change, besides the tags.
 MERGED = (
     "title",
@@ -67,19 +68,102 @@ def tag_ids(session: Session, bookmark_ids: Sequence[int]) -> dict[int, set[int]
     return result
 
 
-def insert_bookmarks(session: Session, user_id: int, rows: list[dict[str, Any]]) -> dict[str, int]:
-    """Insert the rows (every column given, distinct URL keys); their ids by URL key.
-    (Read back by key: RETURNING in row order makes SQLAlchemy send SQLite one statement
-    per row.)"""
+# The columns of a new bookmark as an import gives them: insert_bookmarks' tuples.
+NEW = ("url", "url_key", *MERGED)
+FTS_INSERT_TRIGGER = "bookmarks_fts_insert"
+
+
+class _NewBookmarks:
+    """insert_bookmarks' statement for one dialect: every column but the id, filled from
+    the user id, a NEW tuple (through the columns' own bind processing, so values are
+    stored exactly as SQLAlchemy stores them) and the other columns' scalar defaults."""
+
+    def __init__(self, dialect: Any) -> None:
+        table: Any = Bookmark.__table__
+        rest = [c for c in table.columns if c.name not in ("id", "user_id", *NEW)]
+        names = ["user_id", *NEW, *(c.name for c in rest)]
+        quote = dialect.identifier_preparer.quote
+        mark = "?" if dialect.paramstyle == "qmark" else "%s"
+        self.sql = (
+            f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) "
+            f"VALUES ({', '.join([mark] * len(names))})"
+        )
+        self.defaults = tuple(_stored(c, dialect, _default(c)) for c in rest)
+        self.processors = [
+            (i, process)
+            for i, name in enumerate(NEW)
+            if (process := table.c[name].type._cached_bind_processor(dialect)) is not None
+        ]
+
+    def params(self, user_id: int, row: Sequence[Any]) -> tuple[Any, ...]:
+        values = list(row)
+        for i, process in self.processors:
+            values[i] = process(values[i])
+        return (user_id, *values, *self.defaults)
+
+
+def _default(column: Any) -> Any:
+    default = column.default
+    return default.arg if default is not None and default.is_scalar else None
+
+
+def _stored(column: Any, dialect: Any, value: Any) -> Any:
+    process = column.type._cached_bind_processor(dialect)
+    return process(value) if process is not None else value
+
+
+_NEW_BOOKMARKS: dict[str, _NewBookmarks] = {}
+
+
+def _cursor(session: Session) -> Any:
+    return session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+
+
+def insert_bookmarks(
+    session: Session, user_id: int, rows: Sequence[Sequence[Any]]
+) -> dict[str, int]:
+    """Insert new bookmarks (tuples of the NEW columns, URL keys distinct and not yet in
+    the database); their ids by URL key. One prepared statement run for every row."""
     if not rows:
         return {}
-    # Many rows to a statement: SQLite's full-text triggers then write their index once
-    # per statement instead of once per row (20,000 rows: 1.3 s instead of 3.9 s).
-    insert_rows(session, Bookmark.__table__, rows, ROWS_PER_INSERT)  # type: ignore[arg-type]
-    query = select(Bookmark.url_key, Bookmark.id).where(
-        Bookmark.user_id == user_id, Bookmark.url_key.in_([row["url_key"] for row in rows])
-    )
-    return {key: int(i) for key, i in session.connection().execute(query)}
+    dialect = session.get_bind().dialect
+    statement = _NEW_BOOKMARKS.get(dialect.name)
+    if statement is None:
+        statement = _NEW_BOOKMARKS[dialect.name] = _NewBookmarks(dialect)
+    cursor = _cursor(session)
+    try:
+        if dialect.name != "sqlite":
+            cursor.executemany(statement.sql, [statement.params(user_id, row) for row in rows])
+            query = select(Bookmark.url_key, Bookmark.id).where(
+                Bookmark.user_id == user_id, Bookmark.url_key.in_([row[1] for row in rows])
+            )
+            return {key: int(i) for key, i in session.connection().execute(query)}
+        # SQLite's insert trigger would add each row to the full-text index with a
+        # statement of its own (each flushing the index). Instead the trigger is dropped,
+        # the rows inserted, indexed with one statement, and the trigger made again, all
+        # in this transaction: it holds the database's only write lock, so no other
+        # writer ever sees the trigger missing, and a crash rolls all of it back. For the
+        # same reason the rows with ids above the largest before are exactly these.
+        before = cursor.execute("SELECT coalesce(max(id), 0) FROM bookmarks").fetchone()[0]
+        trigger = cursor.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+            (FTS_INSERT_TRIGGER,),
+        ).fetchone()
+        if trigger is not None:
+            cursor.execute(f"DROP TRIGGER {FTS_INSERT_TRIGGER}")
+        cursor.executemany(statement.sql, (statement.params(user_id, row) for row in rows))
+        if trigger is not None:
+            # the trigger's own INSERT, for all the new rows at once
+            cursor.execute(
+                "INSERT INTO bookmark_fts(rowid, search_text) "
+                "SELECT id, search_text FROM bookmarks WHERE id > ?",
+                (before,),
+            )
+            cursor.execute(trigger[0])
+        cursor.execute("SELECT url_key, id FROM bookmarks WHERE id > ?", (before,))
+        return dict(cursor.fetchall())
+    finally:
+        cursor.close()
 
 
 def update_bookmarks(session: Session, rows: list[dict[str, Any]]) -> None:
@@ -94,31 +178,41 @@ def update_bookmarks(session: Session, rows: list[dict[str, Any]]) -> None:
     session.connection().execute(statement, rows)
 
 
-def link(session: Session, pairs: list[dict[str, int]]) -> None:
+def link(session: Session, pairs: Sequence[tuple[int, int]]) -> None:
     """Add (bookmark_id, tag_id) links known to be missing."""
-    if pairs:
-        session.connection().execute(insert(BookmarkTag), pairs)
+    if not pairs:
+        return
+    mark = "?" if session.get_bind().dialect.paramstyle == "qmark" else "%s"
+    cursor = _cursor(session)
+    try:
+        cursor.executemany(
+            f"INSERT INTO bookmark_tags (bookmark_id, tag_id) VALUES ({mark}, {mark})", pairs
+        )
+    finally:
+        cursor.close()
+
+
+def folders_of(session: Session, user_id: int) -> list[tuple[int, int | None, str, str]]:
+    """Every folder of the user: (id, parent id, folded name, description)."""
+    query = select(Folder.id, Folder.parent_id, Folder.name_folded, Folder.description).where(
+        Folder.user_id == user_id
+    )
+    return [tuple(row) for row in session.connection().execute(query)]  # type: ignore[misc]
+
+
+def insert_folder(session: Session, values: dict[str, Any]) -> int:
+    """Insert a folder (every column but the id given); its id."""
+    statement = insert(Folder).values(values).returning(Folder.id)
+    return int(session.connection().execute(statement).scalar_one())
+
+
+def set_folder_description(session: Session, folder_id: int, description: str) -> None:
+    session.connection().execute(
+        update(Folder).where(Folder.id == folder_id).values(description=description)
+    )
 
 
 # -- export
-
-EXPORTED = (
-    Bookmark.id,
-    Bookmark.url,
-    Bookmark.title,
-    Bookmark.description,
-    Bookmark.notes,
-    Bookmark.date_added,
-    Bookmark.date_modified,
-    Bookmark.last_visited_at,
-    Bookmark.reminder_at,
-    Bookmark.unread,
-    Bookmark.shared,
-    Bookmark.is_archived,
-    Bookmark.is_favorite,
-    Bookmark.rating,
-    Bookmark.visit_count,
-)
 
 
 def _tag_ids(dialect: str) -> Any:
@@ -133,8 +227,27 @@ def _tag_ids(dialect: str) -> Any:
 
 
 def _exported(dialect: str, where: Any) -> Any:
+    """The export's query: its rows are what the writers take (model.Row)."""
     return (
-        select(*EXPORTED, _tag_ids(dialect)).where(where).order_by(Bookmark.date_added, Bookmark.id)
+        select(
+            Bookmark.url,
+            Bookmark.title,
+            Bookmark.description,
+            Bookmark.notes,
+            _tag_ids(dialect),
+            Bookmark.date_added,
+            Bookmark.date_modified,
+            Bookmark.last_visited_at,
+            Bookmark.reminder_at,
+            Bookmark.unread,
+            Bookmark.shared,
+            Bookmark.is_archived,
+            Bookmark.is_favorite,
+            Bookmark.rating,
+            Bookmark.visit_count,
+        )
+        .where(where)
+        .order_by(Bookmark.date_added, Bookmark.id)
     )
 
 
@@ -149,15 +262,77 @@ _AT_ROOT = Compiled(
 )
 
 
-def stream_folder(
-    session: Session, user_id: int, folder_id: int | None, size: int
-) -> Iterator[list[tuple[Any, ...]]]:
-    """The EXPORTED columns and the tag ids (text, comma-joined, or None) of the bookmarks
-    directly in a folder (None: the root), oldest first, as driver tuples in lists of
-    ``size``, read through a cursor."""
-    if folder_id is None:
-        return _AT_ROOT.stream(session, {"user_id": user_id}, size)
-    return _IN_FOLDER.stream(session, {"folder": folder_id}, size)
+AHEAD = 10_000  # rows: a folder this large is read as it is written, with no query ahead
+
+
+def folder_rows(
+    session: Session, user_id: int, folder_ids: Sequence[int | None], size: int
+) -> Generator[tuple[int | None, list[tuple[Any, ...]]], None, None]:
+    """The bookmarks directly in each folder (None: the root), folder after folder, as
+    (folder id, model.Row tuples) in lists of ``size``, each folder's oldest first.
+
+    While the caller writes out one folder, the next one's query runs in a thread: its
+    first step (the tags' subquery for every row and the sort, most of an export's time)
+    runs with the GIL released, on the other core. A folder is read whole before the next
+    query starts, unless it has AHEAD rows or more (then the rest is read as it is
+    written, with nothing ahead), so the connection is never used by two threads at once
+    and at most AHEAD rows wait in memory."""
+    dialect = session.get_bind().dialect.name
+    connection: Any = session.connection().connection.dbapi_connection
+    statements = [
+        _AT_ROOT._args(session, {"user_id": user_id})
+        if folder_id is None
+        else _IN_FOLDER._args(session, {"folder": folder_id})
+        for folder_id in folder_ids
+    ]
+
+    def execute(n: int) -> Any:
+        if dialect == "postgresql":  # a server-side cursor
+            cursor = connection.cursor(name=f"markhive_export_{n}")
+            cursor.itersize = size
+        else:
+            cursor = connection.cursor()
+        try:
+            cursor.execute(*statements[n])
+        except BaseException:
+            cursor.close()
+            raise
+        return cursor
+
+    with ThreadPoolExecutor(1, thread_name_prefix="markhive-export") as thread:
+
+        def start(n: int) -> Future[Any] | None:
+            return thread.submit(execute, n) if n < len(statements) else None
+
+        ahead = start(0)
+        try:
+            for n, folder_id in enumerate(folder_ids):
+                assert ahead is not None
+                cursor, ahead = ahead.result(), None
+                try:
+                    read: list[list[tuple[Any, ...]]] = []
+                    count = 0
+                    while count < AHEAD and (rows := cursor.fetchmany(size)):
+                        read.append(rows)
+                        count += len(rows)
+                    large = count >= AHEAD
+                    if not large:  # all read: the next query can start
+                        cursor.close()
+                        ahead = start(n + 1)
+                    for rows in read:
+                        yield folder_id, rows
+                    del read
+                    if large:  # the rest, as it is written
+                        while rows := cursor.fetchmany(size):
+                            yield folder_id, rows
+                        cursor.close()
+                        ahead = start(n + 1)
+                finally:
+                    cursor.close()
+        finally:
+            if ahead is not None:  # stopped early: the query ahead's cursor, once made
+                with suppress(BaseException):
+                    ahead.result().close()
 
 
 @contextmanager

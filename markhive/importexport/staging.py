@@ -1,6 +1,7 @@
 """The first pass of an import: the whole file is read and checked before anything is
 written, and the events are kept in a temporary file in blocks (pickled), so the second
-pass neither reads the file again nor holds it in memory."""
+pass neither reads the file again nor holds it in memory. The second pass reads it back
+in batches."""
 
 from __future__ import annotations
 
@@ -9,11 +10,12 @@ import operator
 import pickle
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from typing import Any, TypeVar
 
 from markhive.importexport.model import Entry, Event, Skip
 
 BLOCK = 1000
+T = TypeVar("T")
 # Entries are pickled as plain tuples: five times quicker than pickling the dataclass.
 _ENTRY_FIELDS = operator.attrgetter(*(f.name for f in dataclasses.fields(Entry)))
 
@@ -30,18 +32,36 @@ class Staged:
     def __init__(self) -> None:
         self._file = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close())
         self.entries = 0  # bookmarks and skipped entries, in file order
+        self._starts: list[int] = []  # where each block starts in the file
 
     def add(self, block: list[Event]) -> None:
         packed = [_pack(event) for event in block]
+        self._starts.append(self._file.tell())
         pickle.dump(packed, self._file, protocol=pickle.HIGHEST_PROTOCOL)
 
-    def blocks(self) -> Iterator[list[Event]]:
-        self._file.seek(0)
-        while True:
-            try:
-                yield [_unpack(item) for item in pickle.load(self._file)]
-            except EOFError:
-                return
+    def blocks(self, first: int = 0) -> Iterator[list[Event]]:
+        """The blocks in file order, from the ``first`` (0-based)."""
+        if first >= len(self._starts):
+            return
+        self._file.seek(self._starts[first])
+        for _ in range(first, len(self._starts)):
+            yield [_unpack(item) for item in pickle.load(self._file)]
+
+    def batches(
+        self, first: int, size: int, prepare: Callable[[list[Event]], T]
+    ) -> Iterator[tuple[int | None, int, T]]:
+        """The blocks from the ``first`` on, grouped into batches of at least ``size``
+        entries (whole blocks), each passed through ``prepare``: (the block after the
+        batch, None after the last; the batch's entries; what ``prepare`` made of it)."""
+        batch: list[Event] = []
+        entries = 0
+        last = len(self._starts) - 1
+        for number, block in enumerate(self.blocks(first), first):
+            batch.extend(block)
+            entries += sum(isinstance(event, Entry | Skip) for event in block)
+            if entries >= size or number == last:
+                yield (number + 1 if number < last else None), entries, prepare(batch)
+                batch, entries = [], 0
 
     def close(self) -> None:
         self._file.close()

@@ -11,7 +11,7 @@ know the owner skip them.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from typing import BinaryIO
 from xml.etree.ElementTree import ParseError
@@ -20,7 +20,7 @@ from defusedxml import DefusedXmlException, DTDForbidden
 from defusedxml.ElementTree import DefusedXMLParser
 
 from markhive.importexport.dates import from_w3c, to_w3c
-from markhive.importexport.escaping import Table, entities
+from markhive.importexport.escaping import Table, entities, tag_lists
 from markhive.importexport.model import (
     MAX_DEPTH,
     BookmarkFileError,
@@ -28,6 +28,8 @@ from markhive.importexport.model import (
     Event,
     FolderEnd,
     FolderStart,
+    Listing,
+    Row,
     Skip,
 )
 
@@ -250,10 +252,6 @@ def _text(value: str) -> str:
     return _escape(value, _TEXT)
 
 
-def _attr(value: str) -> str:
-    return _escape(value, _ATTR)
-
-
 def _date(name: str, value: datetime | None) -> str:
     return f' {name}="{to_w3c(value)}"' if value is not None else ""
 
@@ -264,51 +262,43 @@ def _info(inner: str, indent: str) -> str:
     return f'{indent}<info><metadata owner="{OWNER}">{inner}</metadata></info>\n'
 
 
-def _metadata(entry: Entry, tags: dict[str, str]) -> str:
-    """The bookmark's markhive metadata elements; ``tags`` caches each tag's element."""
-    parts = []
-    for tag in entry.tags:
-        element = tags.get(tag)
-        if element is None:
-            element = tags[tag] = f"<tag>{_text(tag)}</tag>"
-        parts.append(element)
-    if entry.notes:
-        parts.append(f"<notes>{_text(entry.notes)}</notes>")
-    if entry.unread:
-        parts.append("<unread>true</unread>")
-    if entry.shared:
-        parts.append("<shared>true</shared>")
-    if entry.archived:
-        parts.append("<archived>true</archived>")
-    if entry.favorite:
-        parts.append("<favorite>true</favorite>")
-    if entry.rating:
-        parts.append(f"<rating>{entry.rating}</rating>")
-    if entry.visits:
-        parts.append(f"<visits>{entry.visits}</visits>")
-    if entry.reminder is not None:
-        parts.append(f"<reminder>{to_w3c(entry.reminder)}</reminder>")
-    return "".join(parts)
-
-
-def _bookmark(entry: Entry, indent: str, tags: dict[str, str]) -> str:
+def _bookmark(row: Row, indent: str, tags: Callable[[str], str]) -> str:
     # Written out in full: this runs once per bookmark, a million times for a large account.
+    (url, title, description, notes, tag_ids, added, modified, visited, reminder) = row[:9]
+    (unread, shared, archived, favorite, rating, visits) = row[9:]
     inner = indent + "  "
-    text = f'{indent}<bookmark href="{_escape(entry.url, _ATTR)}"'
-    if entry.added is not None:
-        text += f' added="{to_w3c(entry.added)}"'
-    if entry.modified is not None:
-        text += f' modified="{to_w3c(entry.modified)}"'
-    if entry.visited is not None:
-        text += f' visited="{to_w3c(entry.visited)}"'
+    text = f'{indent}<bookmark href="{_escape(url, _ATTR)}"'
+    if added is not None:
+        text += f' added="{to_w3c(added)}"'
+    if modified is not None:
+        text += f' modified="{to_w3c(modified)}"'
+    if visited is not None:
+        text += f' visited="{to_w3c(visited)}"'
     text += ">\n"
-    if entry.title:
-        text += f"{inner}<title>{_escape(entry.title, _TEXT)}</title>\n"
-    metadata = _metadata(entry, tags)
+    if title:
+        text += f"{inner}<title>{_escape(title, _TEXT)}</title>\n"
+    # markhive's metadata: the <tag> elements first, in name order
+    metadata = tags(tag_ids) if tag_ids else ""
+    if notes:
+        metadata += f"<notes>{_escape(notes, _TEXT)}</notes>"
+    if unread:
+        metadata += "<unread>true</unread>"
+    if shared:
+        metadata += "<shared>true</shared>"
+    if archived:
+        metadata += "<archived>true</archived>"
+    if favorite:
+        metadata += "<favorite>true</favorite>"
+    if rating:
+        metadata += f"<rating>{rating}</rating>"
+    if visits:
+        metadata += f"<visits>{visits}</visits>"
+    if reminder is not None:
+        metadata += f"<reminder>{to_w3c(reminder)}</reminder>"
     if metadata:
         text += f'{inner}<info><metadata owner="{OWNER}">{metadata}</metadata></info>\n'
-    if entry.description:
-        text += f"{inner}<desc>{_escape(entry.description, _TEXT)}</desc>\n"
+    if description:
+        text += f"{inner}<desc>{_escape(description, _TEXT)}</desc>\n"
     return text + f"{indent}</bookmark>\n"
 
 
@@ -322,9 +312,14 @@ def _folder(folder: FolderStart, indent: str) -> str:
     return text
 
 
-def write(events: Iterable[Event], exported_at: str) -> Iterator[str]:
-    """The XBEL 1.0 document, piece by piece, for ``events`` that open and close folders
-    in order."""
+def _tag(name: str) -> str:
+    return f"<tag>{_text(name)}</tag>"
+
+
+def write(listing: Iterable[Listing], tag_names: dict[int, str], exported_at: str) -> Iterator[str]:
+    """The XBEL 1.0 document, piece by piece, for a ``listing`` that opens and closes
+    folders in order, its bookmarks as rows (model.Row); ``tag_names`` has every tag of
+    theirs by id."""
     yield (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         f'<!DOCTYPE xbel PUBLIC "{PUBLIC_ID}" "{SYSTEM_ID}">\n'
@@ -332,15 +327,15 @@ def write(events: Iterable[Event], exported_at: str) -> Iterator[str]:
         "  <title>Bookmarks</title>\n"
         f"  <desc>Exported by markhive at {_text(exported_at)}</desc>\n"
     )
+    tags = tag_lists(tag_names, _tag, "")
     indent = "  "
-    tags: dict[str, str] = {}
-    for event in events:
-        if isinstance(event, Entry):
-            yield _bookmark(event, indent, tags)
-        elif isinstance(event, FolderStart):
-            yield _folder(event, indent)
+    for item in listing:
+        if isinstance(item, list):
+            yield "".join([_bookmark(row, indent, tags) for row in item])
+        elif isinstance(item, FolderStart):
+            yield _folder(item, indent)
             indent += "  "
-        elif isinstance(event, FolderEnd):
+        elif isinstance(item, FolderEnd):
             indent = indent[:-2]
             yield f"{indent}</folder>\n"
     yield "</xbel>\n"
