@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -34,21 +35,19 @@ def files_of(session: Session, bookmark_id: int) -> list[str]:
 
 def files_of_many(session: Session, user_id: int, bookmark_ids: Sequence[int]) -> list[str]:
     """The asset files of these bookmarks of the user's."""
-    dialect = session.get_bind().dialect.name
-    query = (
-        select(Asset.file)
-        .join(Bookmark, Bookmark.id == Asset.bookmark_id)
-        .where(Bookmark.user_id == user_id, among(Bookmark.id, bookmark_ids, dialect))
-    )
-    return [name for name in session.scalars(query) if name]
+    return _files(session, user_id, Bookmark.id, bookmark_ids)
 
 
 def files_in_folders(session: Session, user_id: int, folder_ids: Sequence[int]) -> list[str]:
     """The asset files of every bookmark of the user's in these folders."""
+    return _files(session, user_id, Bookmark.folder_id, folder_ids)
+
+
+def _files(session: Session, user_id: int, column: Any, values: Sequence[int]) -> list[str]:
     dialect = session.get_bind().dialect.name
     query = (
         select(Asset.file)
         .join(Bookmark, Bookmark.id == Asset.bookmark_id)
-        .where(Bookmark.user_id == user_id, among(Bookmark.folder_id, folder_ids, dialect))
+        .where(Bookmark.user_id == user_id, among(column, values, dialect))
     )
     return [name for name in session.scalars(query) if name]

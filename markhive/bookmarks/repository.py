@@ -55,28 +55,30 @@ def owned(session: Session, user_id: int, ids: Sequence[int]) -> set[int]:
 
 def set_values(session: Session, user_id: int, ids: Sequence[int], **values: Any) -> None:
     """Set columns on many of the user's bookmarks at once."""
-    if not ids:
-        return
-    dialect = session.get_bind().dialect.name
-    session.execute(
-        update(Bookmark)
-        .where(Bookmark.user_id == user_id, among(Bookmark.id, ids, dialect))
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
+    if ids:
+        session.execute(
+            update(Bookmark)
+            .where(*_mine(session, user_id, ids))
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
 
 
 def delete_many(session: Session, user_id: int, ids: Sequence[int]) -> None:
     """Delete many of the user's bookmarks in one statement (tag links, assets and the
     search index follow through the foreign keys and triggers)."""
-    if not ids:
-        return
+    if ids:
+        session.execute(
+            delete(Bookmark)
+            .where(*_mine(session, user_id, ids))
+            .execution_options(synchronize_session=False)
+        )
+
+
+def _mine(session: Session, user_id: int, ids: Sequence[int]) -> tuple[Any, Any]:
+    """The conditions for the user's bookmarks among ``ids``."""
     dialect = session.get_bind().dialect.name
-    session.execute(
-        delete(Bookmark)
-        .where(Bookmark.user_id == user_id, among(Bookmark.id, ids, dialect))
-        .execution_options(synchronize_session=False)
-    )
+    return Bookmark.user_id == user_id, among(Bookmark.id, ids, dialect)
 
 
 def count_visit(session: Session, user_id: int, bookmark_id: int, when: datetime) -> bool:
