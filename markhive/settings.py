@@ -51,7 +51,8 @@ class Settings:
     metadata_cache_seconds: int = _opt(86_400, "How long fetched page metadata is reused.")
     redis_url: str = _opt(
         "",
-        "Redis URL; when set, Redis carries the background job queue and the rate-limit counters.",
+        "Redis URL; when set, Redis carries the background job queue, the rate-limit counters"
+        " and the failed sign-ins.",
     )
     run_worker: bool = _opt(True, "Run the background-job consumer inside `markhive serve`.")
     workers: int = _opt(1, "Number of server processes `markhive serve` starts.")
