@@ -447,9 +447,8 @@ def import_once(args: argparse.Namespace) -> dict[str, Any]:
 
 def instrument_export() -> Phases:
     """Time the export's waits for the database: each step of ``repository.folder_rows``
-    (fetching rows, and waiting for the folder query run ahead in its thread when it is
-    not done yet). What is left of the export's time is Python building and writing the
-    file, while the query ahead runs beside it."""
+    (running a folder's query, fetching its rows). What is left of the export's time is
+    Python building and writing the file."""
     phases = Phases()
     found = _locate("repository:folder_rows")
     if found is None:

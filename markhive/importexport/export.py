@@ -1,11 +1,11 @@
 """Exporting a user's bookmarks as a Netscape bookmark file or XBEL, streamed.
 
 The folder tree is read whole (thousands of rows, not millions); the bookmarks are read
-folder by folder through a cursor, a thousand rows and their tags at a time, the next
-folder's query running in a thread while one is written (repository.folder_rows), so
-memory stays flat whatever the account's size. Within a folder, subfolders come first (by name),
-then its bookmarks, oldest first; the root's own bookmarks come last. Everything is read
-in one transaction, so the file is one consistent picture of the account.
+folder by folder through a cursor, a thousand rows and their tags at a time
+(repository.folder_rows), so memory stays flat whatever the account's size. Within a
+folder, subfolders come first (by name), then its bookmarks, oldest first; the root's own
+bookmarks come last. Everything is read in one transaction, so the file is one consistent
+picture of the account.
 
 The writers take the rows as the database gives them (model.Row) and write each one
 straight into its line: a million bookmarks are a million of everything done per row.

@@ -1,49 +1,31 @@
-"""The export's reading: folders read ahead in a thread or, when large, as they are
-written; an export stopped early; dates written from stored text as from datetimes."""
+"""The export stopped early; dates written from stored text as from datetimes."""
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import text
 
 from markhive.db.session import Database
-from markhive.importexport import repository
 from markhive.importexport.dates import to_unix, to_w3c
 from markhive.importexport.export import export
 from markhive.settings import Settings
-from tests.importexport.accounts import AWKWARD, EXPORTED_AT, build_large, export_bytes
+from tests.importexport.accounts import EXPORTED_AT, build_large
 
 EPOCH = datetime(1970, 1, 1)
 
 
-@pytest.mark.parametrize("fmt", ["html", "xbel"])
-def test_large_folders_read_as_written_give_the_same_file(
-    database: Database, settings: Settings, monkeypatch: pytest.MonkeyPatch, fmt: str
-) -> None:
-    """Folders of AHEAD rows or more are read as they are written, the others whole and
-    the next one's query in a thread: the file is the same either way."""
-    user_id = build_large(database, settings, 120, [a for a in AWKWARD if a.strip()], 4)
-    ahead = export_bytes(database, user_id, fmt)
-    monkeypatch.setattr(repository, "AHEAD", 7)  # every folder holds more than 7
-    assert export_bytes(database, user_id, fmt) == ahead
-    monkeypatch.setattr(repository, "AHEAD", 1)
-    assert export_bytes(database, user_id, fmt) == ahead
-
-
-def test_an_export_stopped_early_leaves_nothing_running(
+def test_an_export_stopped_early_leaves_the_session_usable(
     database: Database, settings: Settings
 ) -> None:
-    """A download the client abandons: the query run ahead is waited for and closed, and
-    the transaction goes on as before."""
+    """A download the client abandons: the folder's cursor is closed, and the transaction
+    goes on as before."""
     user_id = build_large(database, settings, 300, list("abcdef"), 6)
     with database.unit(write=False) as session:
         pieces = export(session, user_id, "html", exported_at=EXPORTED_AT)
         next(pieces)
         pieces.close()
-        assert not [t for t in threading.enumerate() if t.name.startswith("markhive-export")]
         assert session.execute(text("SELECT count(*) FROM bookmarks")).scalar() == 300
 
 
