@@ -98,7 +98,7 @@ Checked = FolderStart | FolderEnd | Skip | tuple[Entry, str, str]
 
 def check_entries(events: list[Event]) -> list[Checked]:
     """The events with their URLs checked and keyed: the work of a batch that needs no
-    database, so it can be done ahead, in another thread."""
+    database, done as the batch is read back from the staging file."""
     checked: list[Checked] = []
     for event in events:
         if isinstance(event, Entry):
@@ -363,16 +363,8 @@ class Batch:
         rows = []
         for key, state in new:
             values = state.values
-            title, url = values["title"], state.url
-            rows.append(
-                (
-                    url,
-                    key,
-                    *[values[name] for name in _STATED],
-                    derived.search_text(title, values["description"], values["notes"], url),
-                    derived.sort_title(title, url),
-                )
-            )
+            stated = [values[name] for name in _STATED]
+            rows.append((state.url, key, *stated, *_derived(state.url, values).values()))
         ids = repository.insert_bookmarks(self.session, self.user_id, rows)
         for key, state in new:
             state.id = ids[key]
