@@ -446,11 +446,11 @@ def import_once(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def instrument_export() -> Phases:
-    """Time the export's waits for the database: each step of ``repository.folder_rows``
-    (running a folder's query, fetching its rows). What is left of the export's time is
-    Python building and writing the file."""
+    """Time the export's waits for the database: each step of
+    ``repository.stream_folder`` (running a folder's query, fetching its rows). What is
+    left of the export's time is Python building and writing the file."""
     phases = Phases()
-    found = _locate("repository:folder_rows")
+    found = _locate("repository:stream_folder")
     if found is None:
         return phases
     owner, name = found

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Generator, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -53,7 +53,7 @@ class Compiled:
 
     def stream(
         self, session: Session, params: Mapping[str, Any], size: int
-    ) -> Iterator[list[tuple[Any, ...]]]:
+    ) -> Generator[list[tuple[Any, ...]], None, None]:
         """The rows in lists of ``size``, never all at once: SQLite steps its cursor,
         PostgreSQL reads from a server-side cursor."""
         sql, args = self._args(session, params)

@@ -2,7 +2,7 @@
 
 The folder tree is read whole (thousands of rows, not millions); the bookmarks are read
 folder by folder through a cursor, a thousand rows and their tags at a time
-(repository.folder_rows), so memory stays flat whatever the account's size. Within a
+(repository.stream_folder), so memory stays flat whatever the account's size. Within a
 folder, subfolders come first (by name), then its bookmarks, oldest first; the root's own
 bookmarks come last. Everything is read in one transaction, so the file is one consistent
 picture of the account.
@@ -70,34 +70,23 @@ def _listing(
     """The account as folder openings, lists of bookmark rows (model.Row) and folder
     closings."""
     tree = Tree(folders_repository.all_of(session, user_id))
-    # a folder's own bookmarks come after its subfolders: the folders in that order
-    read: list[int | None] = []
     stack: list[tuple[int | None, Iterator[Folder]]] = [(None, iter(tree.children.get(None, [])))]
     while stack:
-        child = next(stack[-1][1], None)
+        folder_id, children = stack[-1]
+        child = next(children, None)
         if child is not None:
+            yield _folder(child)
             stack.append((child.id, iter(tree.children.get(child.id, []))))
-        else:
-            read.append(stack.pop()[0])
-    rows = repository.folder_rows(session, user_id, read, ROWS)
-    with closing(rows):  # (stopped early: no query left running)
-        pending = next(rows, None)  # the next (folder id, rows) not yet written
-        stack = [(None, iter(tree.children.get(None, [])))]
-        while stack:
-            folder_id, children = stack[-1]
-            child = next(children, None)
-            if child is not None:
-                yield _folder(child)
-                stack.append((child.id, iter(tree.children.get(child.id, []))))
-                continue
-            stack.pop()
-            while pending is not None and pending[0] == folder_id:
+            continue
+        stack.pop()  # its subfolders are written: now its own bookmarks
+        pages = repository.stream_folder(session, user_id, folder_id, ROWS)
+        with closing(pages):  # (stopped early: the cursor is closed)
+            for rows in pages:
                 if on_rows is not None:
-                    on_rows(len(pending[1]))
-                yield pending[1]
-                pending = next(rows, None)
-            if folder_id is not None:
-                yield FolderEnd()
+                    on_rows(len(rows))
+                yield rows
+        if folder_id is not None:
+            yield FolderEnd()
 
 
 def events(
