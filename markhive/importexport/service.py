@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 from markhive.db.session import Database
 from markhive.errors import Forbidden, Invalid
 from markhive.importexport import charset, netscape, repository, xbel
-from markhive.importexport.batch import Batch, Checked, ImportState, check_entries
+from markhive.importexport.batch import Batch, ImportState, check_entries
 from markhive.importexport.model import BookmarkFileError, Event
 from markhive.importexport.report import ImportOptions as ImportOptions
 from markhive.importexport.report import ImportReport
@@ -157,7 +157,7 @@ class _Importer:
         for attempt in range(ATTEMPTS):
             stack = list(state.stack)
             report = ImportReport()
-            batches = staged.batches(first, BATCH, check_entries)
+            batches = staged.batches(first, BATCH)
             try:
                 with self.db.unit() as session, repository.without_mmap(session):
                     following = self._apply(session, batches, report)
@@ -176,7 +176,7 @@ class _Importer:
     def _apply(
         self,
         session: Session,
-        batches: Iterator[tuple[int | None, int, list[Checked]]],
+        batches: Iterator[tuple[int | None, int, list[Event]]],
         report: ImportReport,
     ) -> int | None:
         applied = 0
@@ -188,8 +188,8 @@ class _Importer:
                 return following
         return None
 
-    def _batch(self, session: Session, batch: list[Checked], report: ImportReport) -> None:
-        outcome = Batch(self.state, session).apply(batch)
+    def _batch(self, session: Session, batch: list[Event], report: ImportReport) -> None:
+        outcome = Batch(self.state, session).apply(check_entries(batch))
         report.add(outcome.report)
         self.state.pending |= outcome.seen
 

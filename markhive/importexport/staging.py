@@ -10,12 +10,11 @@ import operator
 import pickle
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any, TypeVar
+from typing import Any
 
 from markhive.importexport.model import Entry, Event, Skip
 
 BLOCK = 1000
-T = TypeVar("T")
 # Entries are pickled as plain tuples: five times quicker than pickling the dataclass.
 _ENTRY_FIELDS = operator.attrgetter(*(f.name for f in dataclasses.fields(Entry)))
 
@@ -47,12 +46,10 @@ class Staged:
         for _ in range(first, len(self._starts)):
             yield [_unpack(item) for item in pickle.load(self._file)]
 
-    def batches(
-        self, first: int, size: int, prepare: Callable[[list[Event]], T]
-    ) -> Iterator[tuple[int | None, int, T]]:
+    def batches(self, first: int, size: int) -> Iterator[tuple[int | None, int, list[Event]]]:
         """The blocks from the ``first`` on, grouped into batches of at least ``size``
-        entries (whole blocks), each passed through ``prepare``: (the block after the
-        batch, None after the last; the batch's entries; what ``prepare`` made of it)."""
+        entries (whole blocks): (the block after the batch, None after the last; the
+        batch's entries; its events)."""
         batch: list[Event] = []
         entries = 0
         last = len(self._starts) - 1
@@ -60,7 +57,7 @@ class Staged:
             batch.extend(block)
             entries += sum(isinstance(event, Entry | Skip) for event in block)
             if entries >= size or number == last:
-                yield (number + 1 if number < last else None), entries, prepare(batch)
+                yield (number + 1 if number < last else None), entries, batch
                 batch, entries = [], 0
 
     def close(self) -> None:
