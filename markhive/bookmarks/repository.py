@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import String, case, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from markhive.bookmarks.models import Bookmark
@@ -100,6 +100,37 @@ def due_reminders(session: Session, user_id: int, now: datetime) -> list[int]:
         .order_by(Bookmark.reminder_at, Bookmark.id)
     )
     return [int(i) for i in session.scalars(query)]
+
+
+def state_counts(session: Session, user_id: int) -> tuple[int, int, int]:
+    """(unread, archived, shared) bookmarks of the user, in one pass over their rows."""
+
+    def count(column: Any) -> Any:
+        return func.coalesce(func.sum(case((column.is_(True), 1), else_=0)), 0)
+
+    query = select(
+        count(Bookmark.unread), count(Bookmark.is_archived), count(Bookmark.shared)
+    ).where(Bookmark.user_id == user_id)
+    unread, archived, shared = session.execute(query).one()
+    return int(unread), int(archived), int(shared)
+
+
+def added_per_month(session: Session, user_id: int, since: datetime) -> dict[str, int]:
+    """Bookmarks of the user added since ``since``, by month ("YYYY-MM", UTC), grouped in
+    the database over a range of the (user, date added) index."""
+    if session.get_bind().dialect.name == "postgresql":
+        key: Any = func.date_trunc("month", Bookmark.date_added)  # a naive UTC timestamp
+    else:  # stored as text: "YYYY-MM-DD HH:MM:SS"
+        key = func.substr(Bookmark.date_added, 1, 7, type_=String)
+    query = (
+        select(key, func.count())
+        .where(Bookmark.user_id == user_id, Bookmark.date_added >= since)
+        .group_by(key)
+    )
+    return {
+        value if isinstance(value, str) else value.strftime("%Y-%m"): int(n)
+        for value, n in session.execute(query)
+    }
 
 
 def totals(session: Session, user_id: int) -> tuple[int, int, datetime | None, datetime | None]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, func, insert, literal, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -166,11 +167,7 @@ def names_starting(session: Session, user_id: int, folded: str, limit: int) -> l
     the (user, name) unique index, not a scan."""
     query = (
         select(Tag.name)
-        .where(
-            Tag.user_id == user_id,
-            Tag.name_folded >= folded,
-            Tag.name_folded < folded + "\U0010ffff",
-        )
+        .where(Tag.user_id == user_id, *_starting(folded))
         .order_by(Tag.name_folded)
         .limit(limit)
     )
@@ -186,9 +183,7 @@ def with_counts(
     cost follows the page, not the account's half a million links."""
     page = select(Tag.id, Tag.name, Tag.name_folded).where(Tag.user_id == user_id)
     if folded_prefix:
-        page = page.where(
-            Tag.name_folded >= folded_prefix, Tag.name_folded < folded_prefix + "\U0010ffff"
-        )
+        page = page.where(*_starting(folded_prefix))
     tags = page.order_by(Tag.name_folded, Tag.id).limit(limit).offset(offset).subquery()
     count = (
         select(func.count())
@@ -198,6 +193,11 @@ def with_counts(
     )
     query = select(tags.c.id, tags.c.name, count).order_by(tags.c.name_folded, tags.c.id)
     return [(int(i), name, int(n)) for i, name, n in session.execute(query)]
+
+
+def _starting(folded: str) -> tuple[Any, Any]:
+    """Folded names beginning with ``folded``: a range, so the name index serves it."""
+    return Tag.name_folded >= folded, Tag.name_folded < folded + "\U0010ffff"
 
 
 def link_count(session: Session, tag_id: int) -> int:
