@@ -92,6 +92,24 @@ def count_visit(session: Session, user_id: int, bookmark_id: int, when: datetime
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
+def upcoming_reminders(
+    session: Session, user_id: int, after: datetime, until: datetime, limit: int
+) -> list[int]:
+    """Ids of the user's bookmarks with a reminder after ``after`` and at or before
+    ``until``, soonest first."""
+    query = (
+        select(Bookmark.id)
+        .where(
+            Bookmark.user_id == user_id,
+            Bookmark.reminder_at > after,
+            Bookmark.reminder_at <= until,
+        )
+        .order_by(Bookmark.reminder_at, Bookmark.id)
+        .limit(limit)
+    )
+    return [int(i) for i in session.scalars(query)]
+
+
 def due_reminders(session: Session, user_id: int, now: datetime) -> list[int]:
     """Ids of the user's bookmarks whose reminder is due, oldest reminder first."""
     query = (

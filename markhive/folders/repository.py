@@ -11,6 +11,7 @@ from markhive.bookmarks.models import Bookmark
 from markhive.db.ids import among
 from markhive.db.session import add as add
 from markhive.folders.models import Folder
+from markhive.users.models import User
 
 
 def get(session: Session, user_id: int, folder_id: int) -> Folder | None:
@@ -71,3 +72,23 @@ def delete_folders(session: Session, user_id: int, folder_ids: Sequence[int]) ->
         .where(Folder.user_id == user_id, among(Folder.id, folder_ids, dialect))
         .execution_options(synchronize_session=False)
     )
+
+
+def public_of_active(session: Session, folder_id: int) -> Folder | None:
+    """The folder when it is public and its owner active."""
+    query = (
+        select(Folder)
+        .join(User, User.id == Folder.user_id)
+        .where(Folder.id == folder_id, Folder.is_public.is_(True), User.is_active.is_(True))
+    )
+    return session.scalar(query)
+
+
+def public_children(session: Session, folder_id: int) -> list[tuple[int, str]]:
+    """(id, name) of the folder's public subfolders, by name."""
+    query = (
+        select(Folder.id, Folder.name)
+        .where(Folder.parent_id == folder_id, Folder.is_public.is_(True))
+        .order_by(Folder.name_folded, Folder.id)
+    )
+    return [(int(i), str(name)) for i, name in session.execute(query)]
