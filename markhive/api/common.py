@@ -1,4 +1,5 @@
-"""Pieces every HTTP front door shares: datetimes on the wire, the request's base URL."""
+"""Pieces every HTTP front door shares: the context, ids from the path, datetimes on the
+wire, the request's base URL."""
 
 from __future__ import annotations
 
@@ -7,7 +8,21 @@ from datetime import UTC, datetime
 
 from starlette.requests import Request
 
+from markhive.context import Context
+from markhive.db.ids import MAX_ID as MAX_ID
 from markhive.settings import Settings
+
+
+def context(request: Request) -> Context:
+    ctx: Context = request.app.state.ctx
+    return ctx
+
+
+def path_id(request: Request, name: str) -> int:
+    """An id from the path (the route accepts digits only). One that no row can have is
+    0, which every lookup then misses (a 404 in its turn, after the caller's checks)."""
+    value = int(request.path_params[name])
+    return value if 0 < value <= MAX_ID else 0
 
 
 def read_datetime(value: str) -> datetime:

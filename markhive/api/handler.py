@@ -11,6 +11,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
 from markhive.api.auth import Caller, admit
+from markhive.api.common import MAX_ID as MAX_ID
+from markhive.api.common import context as context
+from markhive.api.common import path_id as path_id
 from markhive.bookmarks.models import Bookmark
 from markhive.bookmarks.service import Enrich
 from markhive.context import Context
@@ -19,20 +22,6 @@ from markhive.errors import RateLimited
 from markhive.users import service as users
 
 T = TypeVar("T")
-MAX_ID = 2**31 - 1
-
-
-def context(request: Request) -> Context:
-    ctx: Context = request.app.state.ctx
-    return ctx
-
-
-def path_id(request: Request, name: str) -> int:
-    """An id from the path (the route accepts digits only). One that no row can have is
-    0, which every lookup then misses: the 404 comes after the caller is admitted and
-    counted, like any other."""
-    value = int(request.path_params[name])
-    return value if 0 < value <= MAX_ID else 0
 
 
 def admitted(request: Request, ctx: Context, session: Session, header: str | None) -> Caller:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from markhive.bookmarks import repository
 from markhive.bookmarks.derived import fold
 from markhive.db.base import utcnow
+from markhive.db.ids import MAX_ID
 from markhive.errors import Invalid, NotFound
 from markhive.folders import service as folders
 from markhive.tags import repository as tag_rows
@@ -22,7 +23,6 @@ from markhive.tags import service as tags
 from markhive.users import repository as users
 
 MAX_IDS = 10_000
-MAX_ID = 2**31 - 1
 
 
 def record_visit(session: Session, user_id: int, bookmark_id: int) -> None:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 PARAM = "among_ids"
+MAX_ID = 2**31 - 1  # the largest id a row can have (a 32-bit key on PostgreSQL)
 
 
 def _value(ids: Sequence[int], dialect: str) -> Any:

@@ -14,8 +14,10 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from markhive.api.common import MAX_ID
+from markhive.api.common import context as context
+from markhive.api.common import path_id as path_id
 from markhive.bookmarks.stats import BreakdownCache
-from markhive.context import Context
 from markhive.errors import DomainError, Forbidden
 from markhive.folders.service import CountCache
 from markhive.settings import Settings
@@ -26,7 +28,6 @@ from markhive.web.session import CSRF_FIELD, CSRF_HEADER, Cookies, password_stam
 from markhive.web.templates import Templates
 from markhive.web.throttle import make_throttle
 
-MAX_ID = 2**31 - 1
 CSRF_FAILED = "The form has expired or did not come from this site. Reload the page and try again."
 
 
@@ -92,19 +93,9 @@ class Render:
 Work = Callable[[Session, Call], "Render | Response"]
 
 
-def context(request: Request) -> Context:
-    ctx: Context = request.app.state.ctx
-    return ctx
-
-
 def web(request: Request) -> Web:
     state: Web = request.app.state.web
     return state
-
-
-def path_id(request: Request, name: str) -> int:
-    value = int(request.path_params[name])
-    return value if 0 < value <= MAX_ID else 0
 
 
 def int_param(raw: str | None, default: int | None = None) -> int | None:
