@@ -20,6 +20,7 @@ from markhive.bookmarks.sharing import shared_owners
 from markhive.bundles import repository as bundle_rows
 from markhive.errors import NotFound
 from markhive.folders import service as folders
+from markhive.users import repository as users
 from markhive.web import views
 from markhive.web.handler import (
     Call,
@@ -213,8 +214,7 @@ async def tree(request: Request) -> Response:
 
 
 def _owner_names(session: Session, items: list[views.BookmarkView]) -> dict[int, str]:
-    from markhive.users import repository as users
-
+    """The owners' usernames (loaded already by shared_owners: no query)."""
     names = {}
     for owner_id in {item.owner_id for item in items}:
         user = users.get(session, owner_id)
