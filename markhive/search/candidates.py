@@ -5,8 +5,9 @@ every bookmark the node can match (and maybe more, which the row condition then 
 A node without a source (``not x``, short words, ``!unread``) can only be checked row by row.
 
 On SQLite a word or phrase with a piece of three characters or more is looked up in the
-FTS5 trigram table ``bookmark_fts``; on PostgreSQL (used only when a plan is forced)
-through ``LIKE``. Tags are looked up in ``bookmark_tags`` by tag id.
+FTS5 trigram table ``bookmark_fts`` as the rows that hold all of its pieces' trigrams (the
+table keeps no positions); on PostgreSQL (used only when a plan is forced) through
+``LIKE``. Tags are looked up in ``bookmark_tags`` by tag id.
 """
 
 from __future__ import annotations
@@ -24,6 +25,13 @@ from markhive.search.compiler import BOOKMARKS, LINKS, TAGS, Compiler, contains,
 Source = list[Select[Any]]
 FTS_TABLE = table("bookmark_fts")
 MIN_FTS_LENGTH = 3
+
+
+def trigrams(pieces: list[str]) -> list[str]:
+    """The distinct three-character runs of the pieces, as the trigram tokenizer cuts them
+    (by code point)."""
+    found = (piece[i : i + 3] for piece in pieces for i in range(len(piece) - 2))
+    return list(dict.fromkeys(found))
 
 
 class Sources:
@@ -63,13 +71,12 @@ class Sources:
         if SEARCH_SEPARATOR in text:
             return []  # matches nothing (see the compiler)
         if self.dialect == "sqlite":
-            # Each whitespace-separated piece must be there: a superset of the term's rows
-            # (the row condition checks the term), and for a phrase of common words far
-            # cheaper than FTS5 matching the whole phrase's trigram positions.
+            # Every trigram of each whitespace-separated piece must be there: a superset
+            # of the term's rows, which the row condition then checks.
             pieces = [p for p in dict.fromkeys(text.split()) if len(p) >= MIN_FTS_LENGTH]
             if not pieces:
                 return None
-            match = " AND ".join(fts_string(p) for p in pieces)
+            match = " AND ".join(fts_string(t) for t in trigrams(pieces))
             arms: Source = [
                 select(literal_column("rowid"))
                 .select_from(FTS_TABLE)

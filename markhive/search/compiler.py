@@ -48,7 +48,7 @@ def like_pattern(term: str) -> str:
 
 
 def fts_string(term: str) -> str:
-    """The term as one FTS5 string (a phrase of its trigrams): quoted, quotes doubled."""
+    """The term as one FTS5 string: quoted, quotes doubled."""
     return '"' + term.replace('"', '""') + '"'
 
 
