@@ -6,9 +6,12 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 from sqlalchemy.pool import QueuePool
 
 WRITE_OPTION = "markhive_write"
+# In a pooled connection's info: the SQLite settings to put back when it is checked in.
+RESTORE = "markhive_restore"
 
 
 def make_engine(database_url: str, *, pool_size: int = 8) -> Engine:
@@ -49,7 +52,17 @@ def _sqlite_engine(database_url: str, pool_size: int) -> Engine:
         cur.execute("PRAGMA cache_size=-65536")
         cur.execute("PRAGMA temp_store=MEMORY")
         cur.execute("PRAGMA mmap_size=1073741824")
+        # After a large write (an import lets its log grow to hundreds of MB), the log file
+        # is cut back to this size when it next starts over, instead of keeping its peak.
+        cur.execute("PRAGMA journal_size_limit=67108864")
         cur.close()
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(dbapi_conn: Any, record: Any) -> None:
+        saved = record.info.pop(RESTORE, None)
+        if saved and dbapi_conn is not None:
+            for name, value in saved.items():
+                dbapi_conn.execute(f"PRAGMA {name}={value}")
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
@@ -61,3 +74,17 @@ def _sqlite_engine(database_url: str, pool_size: int) -> Engine:
             conn.exec_driver_sql("BEGIN")
 
     return engine
+
+
+def set_until_checkin(session: Session, name: str, value: int) -> None:
+    """Change a SQLite setting (``PRAGMA name=value``) of the session's connection until
+    the connection goes back to the pool, after the unit of work's commit or rollback; the
+    pool then puts the old value back, so no other unit of work sees the change. Nothing
+    on other databases."""
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    connection = session.connection()
+    saved = connection.connection.info.setdefault(RESTORE, {})
+    if name not in saved:
+        saved[name] = int(connection.exec_driver_sql(f"PRAGMA {name}").scalar() or 0)
+    connection.exec_driver_sql(f"PRAGMA {name}={int(value)}")

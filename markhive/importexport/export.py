@@ -49,19 +49,19 @@ def export(
     ``on_rows(n)`` is told of every n bookmarks read (a progress bar)."""
     writer = xbel.write if fmt == "xbel" else netscape.write
     buffer = bytearray()
-    with repository.without_mmap(session):
-        tag_names = repository.tag_names(session, user_id)
-        listing = _listing(session, user_id, on_rows)
-        for text in writer(listing, tag_names, exported_at or timestamp()):
-            buffer += text.encode("utf-8", "surrogatepass")
-            while len(buffer) >= CHUNK:
-                cut = CHUNK
-                while buffer[cut] & 0xC0 == 0x80:  # not inside a character's bytes
-                    cut -= 1
-                yield bytes(buffer[:cut])
-                del buffer[:cut]
-        if buffer:
-            yield bytes(buffer)
+    repository.without_mmap(session)
+    tag_names = repository.tag_names(session, user_id)
+    listing = _listing(session, user_id, on_rows)
+    for text in writer(listing, tag_names, exported_at or timestamp()):
+        buffer += text.encode("utf-8", "surrogatepass")
+        while len(buffer) >= CHUNK:
+            cut = CHUNK
+            while buffer[cut] & 0xC0 == 0x80:  # not inside a character's bytes
+                cut -= 1
+            yield bytes(buffer[:cut])
+            del buffer[:cut]
+    if buffer:
+        yield bytes(buffer)
 
 
 def _listing(

@@ -47,6 +47,9 @@ FORMATS = ("html", "xbel")
 BATCH = 5000
 TRANSACTION = 10_000
 ATTEMPTS = 3
+# Transactions between the import's own checkpoints (it turns SQLite's automatic ones off,
+# see repository.import_writes): the write-ahead log grows to about 360 MB by then.
+CHECKPOINT_EVERY = 10
 # The plans that may import, and export XBEL (contract: free may do neither).
 NO_IMPORT_ON_FREE = "The free plan does not include importing bookmark files."
 NO_XBEL_ON_FREE = "The free plan does not include XBEL export."
@@ -139,12 +142,16 @@ class _Importer:
         self.done = 0  # entries committed
         self.reported = -1  # entries last told to progress (never backwards on a retry)
         self.total = 0
+        self.transactions = 0
 
     def run(self, staged: Staged) -> ImportReport:
         self.total = staged.entries
         first: int | None = 0
         while first is not None:
             first = self._transaction(staged, first)
+            self.transactions += 1
+            if first is None or self.transactions % CHECKPOINT_EVERY == 0:
+                repository.checkpoint(self.db)
         self._progress(staged.entries, staged.entries)
         return self.report
 
@@ -159,7 +166,8 @@ class _Importer:
             report = ImportReport()
             batches = staged.batches(first, BATCH)
             try:
-                with self.db.unit() as session, repository.without_mmap(session):
+                with self.db.unit() as session:
+                    repository.import_writes(session)
                     following = self._apply(session, batches, report)
             except IntegrityError:
                 state.stack = stack

@@ -1,0 +1,43 @@
+"""SQLite settings changed for one unit of work go back when its connection does."""
+
+from __future__ import annotations
+
+from contextlib import nullcontext
+from pathlib import Path
+
+import pytest
+from sqlalchemy.orm import Session
+
+from markhive.db.engine import make_engine, set_until_checkin
+from markhive.db.session import Database
+
+
+def _setting(session: Session, name: str) -> int:
+    return int(session.connection().exec_driver_sql(f"PRAGMA {name}").scalar_one())
+
+
+@pytest.mark.parametrize("outcome", ["commit", "rollback"])
+def test_a_setting_lasts_until_the_connection_is_checked_in(tmp_path: Path, outcome: str) -> None:
+    # One connection in the pool: every unit of work gets the same one.
+    engine = make_engine(f"sqlite:///{tmp_path / 'x.db'}", pool_size=1)
+    db = Database(engine)
+    try:
+        with db.unit() as session:
+            assert _setting(session, "wal_autocheckpoint") == 1000
+            before = _setting(session, "mmap_size")
+        assert before > 0
+        failing = pytest.raises(RuntimeError) if outcome == "rollback" else nullcontext()
+        with failing, db.unit() as session:
+            set_until_checkin(session, "wal_autocheckpoint", 0)
+            set_until_checkin(session, "mmap_size", 0)
+            set_until_checkin(session, "mmap_size", 4096)  # the first old value is kept
+            assert _setting(session, "wal_autocheckpoint") == 0
+            assert _setting(session, "mmap_size") == 4096
+            session.connection().exec_driver_sql("CREATE TABLE t (x INTEGER)")
+            if outcome == "rollback":
+                raise RuntimeError("undo")
+        with db.unit() as session:
+            assert _setting(session, "wal_autocheckpoint") == 1000
+            assert _setting(session, "mmap_size") == before
+    finally:
+        engine.dispose()
