@@ -35,7 +35,7 @@ class Bookmark(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     notes: Mapped[str] = mapped_column(Text, default="")
     folder_id: Mapped[int | None] = mapped_column(
-        ForeignKey("folders.id", ondelete="CASCADE"), nullable=True, index=True
+        ForeignKey("folders.id", ondelete="CASCADE"), nullable=True
     )
     is_archived: Mapped[bool] = mapped_column(Boolean, default=False)
     unread: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -91,6 +91,8 @@ Index(
     Bookmark.id,
 )
 Index("ix_bookmarks_shared", Bookmark.shared, Bookmark.date_added, Bookmark.id)
+# A folder's bookmarks in date order (its page, an export), and the folder foreign key.
+Index("ix_bookmarks_folder_added", Bookmark.folder_id, Bookmark.date_added, Bookmark.id)
 # PostgreSQL serves substring search from a trigram index; SQLite uses the FTS5 table
 # bookmark_fts (created by the migration, kept in sync by triggers).
 Index(

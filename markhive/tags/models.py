@@ -23,6 +23,8 @@ class Tag(Base):
 
 class BookmarkTag(Base):
     __tablename__ = "bookmark_tags"
+    # On SQLite the links are stored in primary-key order, with no separate rowid.
+    __table_args__ = {"sqlite_with_rowid": False}
 
     bookmark_id: Mapped[int] = mapped_column(
         ForeignKey("bookmarks.id", ondelete="CASCADE"), primary_key=True
