@@ -24,22 +24,27 @@ _CURSORS = itertools.count()
 class Compiled:
     def __init__(self, build: Callable[[str], Executable]) -> None:
         self._build = build
-        self._cache: dict[str, tuple[str, list[str] | None]] = {}
+        self._cache: dict[str, tuple[str, list[str] | None, dict[str, Any]]] = {}
         self._lock = threading.Lock()
 
-    def _compiled(self, session: Session) -> tuple[str, list[str] | None]:
+    def _compiled(self, session: Session) -> tuple[str, list[str] | None, dict[str, Any]]:
         dialect = session.get_bind().dialect
         entry = self._cache.get(dialect.name)
         if entry is None:
             with self._lock:
                 compiled = self._build(dialect.name).compile(dialect=dialect)  # type: ignore[attr-defined]
                 order = list(compiled.positiontup) if compiled.positional else None
-                entry = self._cache[dialect.name] = (str(compiled), order)
+                # the values the statement carries itself (an OFFSET 0 after a LIMIT)
+                defaults = {
+                    name: bind.value for name, bind in compiled.binds.items() if not bind.required
+                }
+                entry = self._cache[dialect.name] = (str(compiled), order, defaults)
         return entry
 
     def _args(self, session: Session, params: Mapping[str, Any]) -> tuple[str, Any]:
-        sql, order = self._compiled(session)
-        args: Any = tuple(params[name] for name in order) if order is not None else dict(params)
+        sql, order, defaults = self._compiled(session)
+        values = {**defaults, **params}
+        args: Any = tuple(values[name] for name in order) if order is not None else values
         return sql, args
 
     def fetch(self, session: Session, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:

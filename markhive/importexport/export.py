@@ -1,8 +1,9 @@
 """Exporting a user's bookmarks as a Netscape bookmark file or XBEL, streamed.
 
 The folder tree is read whole (thousands of rows, not millions); the bookmarks are read
-folder by folder through a cursor, a thousand rows and their tags at a time
-(repository.stream_folder), so memory stays flat whatever the account's size. Within a
+folder by folder, a thousand rows and their tags at a time (repository.stream_folder), by
+a thread of their own a few lists ahead of the writer (read_ahead), so memory stays flat
+whatever the account's size. Within a
 folder, subfolders come first (by name), then its bookmarks, oldest first; the root's own
 bookmarks come last. Everything is read in one transaction, so the file is one consistent
 picture of the account.
@@ -13,10 +14,12 @@ straight into its line: a million bookmarks are a million of everything done per
 
 from __future__ import annotations
 
+import queue
+import threading
 from collections.abc import Callable, Generator, Iterator
 from contextlib import closing
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -28,6 +31,8 @@ from markhive.importexport import netscape, repository, xbel
 from markhive.importexport.model import Entry, Event, FolderEnd, FolderStart, Listing, Row
 
 ROWS = 1000
+AHEAD = 4  # lists of rows read ahead of the writer
+T = TypeVar("T")
 CHUNK = 1 << 16
 MEDIA_TYPES = {"html": "text/html; charset=utf-8", "xbel": "application/xml"}
 
@@ -51,22 +56,73 @@ def export(
     buffer = bytearray()
     repository.without_mmap(session)
     tag_names = repository.tag_names(session, user_id)
-    listing = _listing(session, user_id, on_rows)
-    for text in writer(listing, tag_names, exported_at or timestamp()):
-        buffer += text.encode("utf-8", "surrogatepass")
-        while len(buffer) >= CHUNK:
-            cut = CHUNK
-            while buffer[cut] & 0xC0 == 0x80:  # not inside a character's bytes
-                cut -= 1
-            yield bytes(buffer[:cut])
-            del buffer[:cut]
+    ahead = read_ahead(_listing(session, user_id), AHEAD)
+    listing = ahead if on_rows is None else _counted(ahead, on_rows)
+    with closing(ahead):  # stopped early: the reading thread is done before the session
+        for text in writer(listing, tag_names, exported_at or timestamp()):
+            buffer += text.encode("utf-8", "surrogatepass")
+            while len(buffer) >= CHUNK:
+                cut = CHUNK
+                while buffer[cut] & 0xC0 == 0x80:  # not inside a character's bytes
+                    cut -= 1
+                yield bytes(buffer[:cut])
+                del buffer[:cut]
     if buffer:
         yield bytes(buffer)
 
 
-def _listing(
-    session: Session, user_id: int, on_rows: Callable[[int], None] | None
-) -> Iterator[Listing]:
+def _counted(listing: Iterator[Listing], on_rows: Callable[[int], None]) -> Iterator[Listing]:
+    for item in listing:
+        if isinstance(item, list):
+            on_rows(len(item))
+        yield item
+
+
+def read_ahead(items: Iterator[T], depth: int) -> Generator[T, None, None]:
+    """The items, produced by a thread of their own up to ``depth`` ahead of the caller.
+    Worth it when producing them is mostly time outside the interpreter's lock (SQLite
+    running one statement per list of rows, repository.stream_folder): at a million
+    bookmarks the reading and the writing then take a core each. Closing the generator
+    stops the thread (and closes ``items`` in it) before it returns; an error in the
+    thread is raised here."""
+    ready: queue.Queue[tuple[str, Any]] = queue.Queue(depth)
+    stop = threading.Event()
+
+    def put(kind: str, value: Any) -> bool:
+        while not stop.is_set():
+            try:
+                ready.put((kind, value), timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            with closing(items):  # type: ignore[type-var]
+                for item in items:
+                    if not put("item", item):
+                        return
+            put("end", None)
+        except BaseException as exc:  # handed to the caller's thread
+            put("error", exc)
+
+    thread = threading.Thread(target=produce, name="markhive-read-ahead", daemon=True)
+    thread.start()
+    try:
+        while True:
+            kind, value = ready.get()
+            if kind == "end":
+                return
+            if kind == "error":
+                raise value
+            yield value
+    finally:
+        stop.set()
+        thread.join()
+
+
+def _listing(session: Session, user_id: int) -> Iterator[Listing]:
     """The account as folder openings, lists of bookmark rows (model.Row) and folder
     closings."""
     tree = Tree(folders_repository.all_of(session, user_id))
@@ -81,10 +137,7 @@ def _listing(
         stack.pop()  # its subfolders are written: now its own bookmarks
         pages = repository.stream_folder(session, user_id, folder_id, ROWS)
         with closing(pages):  # (stopped early: the cursor is closed)
-            for rows in pages:
-                if on_rows is not None:
-                    on_rows(len(rows))
-                yield rows
+            yield from pages
         if folder_id is not None:
             yield FolderEnd()
 
@@ -95,7 +148,8 @@ def events(
     """The account as a stream of folder openings, bookmarks (Entry) and folder closings,
     as the readers give a file's."""
     tags = {str(i): name for i, name in repository.tag_names(session, user_id).items()}
-    for item in _listing(session, user_id, on_rows):
+    listing = _listing(session, user_id)
+    for item in listing if on_rows is None else _counted(listing, on_rows):
         if isinstance(item, list):
             for row in item:
                 yield _entry(row, tags)

@@ -3,6 +3,7 @@ closings, bookmarks and skipped entries, in document order."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -68,9 +69,10 @@ Event = FolderStart | FolderEnd | Entry | Skip
 
 # A bookmark as the export reads it and its writers take it, straight from the database:
 # (url, title, description, notes, tag ids, added, modified, visited, reminder, unread,
-# shared, archived, favorite, rating, visits). The tag ids are comma-joined text (None:
-# no tags); the dates and flags are as the driver gives them (SQLite: text and 0/1).
-Row = tuple[Any, ...]
+# shared, archived, favorite, rating, visits), perhaps followed by other columns. The tag
+# ids are comma-joined text (None: no tags); the dates and flags are as the driver gives
+# them (SQLite: text and 0/1).
+Row = Sequence[Any]
 # What the writers take: folder openings and closings, and the bookmarks between them in
 # lists of rows.
 Listing = FolderStart | FolderEnd | list[Row]

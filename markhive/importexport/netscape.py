@@ -307,7 +307,7 @@ def _dates(added: datetime | str | None, modified: datetime | str | None) -> str
 def _bookmark(row: Row, indent: str, tags: Callable[[str], str]) -> str:
     # Written out in full: this runs once per bookmark, a million times for a large account.
     url, title, description, notes, tag_ids, added, modified, visited, reminder = row[:9]
-    unread, shared, archived, favorite, rating, visits = row[9:]
+    unread, shared, archived, favorite, rating, visits = row[9:15]
     text = tags(tag_ids) if tag_ids else ""  # escaped already
     if archived:
         text = f"{text},{ARCHIVED_TAG}" if text else ARCHIVED_TAG

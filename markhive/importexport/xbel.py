@@ -265,7 +265,7 @@ def _info(inner: str, indent: str) -> str:
 def _bookmark(row: Row, indent: str, tags: Callable[[str], str]) -> str:
     # Written out in full: this runs once per bookmark, a million times for a large account.
     (url, title, description, notes, tag_ids, added, modified, visited, reminder) = row[:9]
-    (unread, shared, archived, favorite, rating, visits) = row[9:]
+    (unread, shared, archived, favorite, rating, visits) = row[9:15]
     inner = indent + "  "
     text = f'{indent}<bookmark href="{_escape(url, _ATTR)}"'
     if added is not None:
