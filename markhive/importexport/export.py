@@ -3,10 +3,9 @@
 The folder tree is read whole (thousands of rows, not millions); the bookmarks are read
 folder by folder, a thousand rows and their tags at a time (repository.stream_folder), by
 a thread of their own a few lists ahead of the writer (read_ahead), so memory stays flat
-whatever the account's size. Within a
-folder, subfolders come first (by name), then its bookmarks, oldest first; the root's own
-bookmarks come last. Everything is read in one transaction, so the file is one consistent
-picture of the account.
+whatever the account's size. Within a folder, subfolders come first (by name), then its
+bookmarks, oldest first; the root's own bookmarks come last. Everything is read in one
+transaction, so the file is one consistent picture of the account.
 
 The writers take the rows as the database gives them (model.Row) and write each one
 straight into its line: a million bookmarks are a million of everything done per row.
