@@ -17,12 +17,14 @@ import queue
 import threading
 from collections.abc import Callable, Generator, Iterator
 from contextlib import closing
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
 from markhive.db.base import utcnow
+from markhive.db.session import Database
 from markhive.folders import repository as folders_repository
 from markhive.folders.models import Folder
 from markhive.folders.service import Tree
@@ -39,6 +41,32 @@ MEDIA_TYPES = {"html": "text/html; charset=utf-8", "xbel": "application/xml"}
 def timestamp() -> str:
     """The export's own date, in the file: ``2026-11-22T10:00:00Z``."""
     return utcnow().replace(microsecond=0, tzinfo=None).isoformat() + "Z"
+
+
+@dataclass(frozen=True)
+class Download:
+    """An export as a front door hands it out: a dated file name, the media type, and the
+    file's pieces (see ``download``)."""
+
+    name: str
+    media_type: str
+    pieces: Iterator[bytes]
+
+
+def download(db: Database, user_id: int, fmt: str) -> Download:
+    """The user's bookmarks as a file to download: ``markhive-bookmarks-YYYY-MM-DD.fmt``,
+    read in one read-only transaction that lasts as long as the download."""
+    stamp = timestamp()
+    return Download(
+        name=f"markhive-bookmarks-{stamp[:10]}.{fmt}",
+        media_type=MEDIA_TYPES[fmt],
+        pieces=_in_one_transaction(db, user_id, fmt, stamp),
+    )
+
+
+def _in_one_transaction(db: Database, user_id: int, fmt: str, stamp: str) -> Iterator[bytes]:
+    with db.unit(write=False) as session:
+        yield from export(session, user_id, fmt, stamp)
 
 
 def export(

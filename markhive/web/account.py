@@ -4,7 +4,6 @@ and export of bookmark files."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, BinaryIO, cast
@@ -305,21 +304,14 @@ async def _export(request: Request, fmt: str) -> Response:
 
     def work(session: Session, call: Call) -> Response:
         transfer.check_plan(call.user.plan, f"export-{fmt}")
-        stamp = export.timestamp()
-        name = f"markhive-bookmarks-{stamp[:10]}.{fmt}"
+        file = export.download(ctx.db, call.user.id, fmt)
         return StreamingResponse(
-            _stream(ctx, call.user.id, fmt, stamp),
-            media_type=export.MEDIA_TYPES[fmt],
-            headers={"Content-Disposition": f'attachment; filename="{name}"', **NO_STORE},
+            file.pieces,
+            media_type=file.media_type,
+            headers={"Content-Disposition": f'attachment; filename="{file.name}"', **NO_STORE},
         )
 
     return await handle(request, work)
-
-
-def _stream(ctx: Context, user_id: int, fmt: str, stamp: str) -> Iterator[bytes]:
-    """The file, read in one transaction that lasts as long as the download."""
-    with ctx.db.unit(write=False) as session:
-        yield from export.export(session, user_id, fmt, stamp)
 
 
 ROUTES = [

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterator
 from typing import Any, BinaryIO, cast
 
 from starlette.concurrency import run_in_threadpool
@@ -14,7 +13,6 @@ from starlette.responses import Response, StreamingResponse
 from markhive.api.handler import admit_request, context
 from markhive.api.linkagogo.wire import query_bool
 from markhive.api.responses import JSON
-from markhive.context import Context
 from markhive.errors import Invalid
 from markhive.importexport import export, service
 
@@ -84,16 +82,9 @@ async def _export(request: Request, fmt: str) -> Response:
     ctx = context(request)
     caller = await admit_request(request)
     service.check_plan(caller.user.plan, f"export-{fmt}")
-    stamp = export.timestamp()
-    name = f"markhive-bookmarks-{stamp[:10]}.{fmt}"
+    file = export.download(ctx.db, caller.user.id, fmt)
     return StreamingResponse(
-        _stream(ctx, caller.user.id, fmt, stamp),
-        media_type=export.MEDIA_TYPES[fmt],
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        file.pieces,
+        media_type=file.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{file.name}"'},
     )
-
-
-def _stream(ctx: Context, user_id: int, fmt: str, stamp: str) -> Iterator[bytes]:
-    """The file, read in one transaction that lasts as long as the download."""
-    with ctx.db.unit(write=False) as session:
-        yield from export.export(session, user_id, fmt, stamp)
