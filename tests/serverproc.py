@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +25,26 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def wait_healthy(
+    url: str, seconds: float, stopped: Callable[[], str | None], log: Callable[[], str] = str
+) -> None:
+    """Poll ``url``/health until it answers 200; fail the test after ``seconds`` (with the
+    end of the server's ``log()``), or as soon as ``stopped()`` says (with a message) that
+    the server is gone."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        gone = stopped()
+        if gone is not None:
+            pytest.fail(gone)
+        try:
+            if httpx.get(f"{url}/health", timeout=1.0).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.02)
+    pytest.fail(f"{url} was not healthy within {seconds}s:\n{log()}")
 
 
 @dataclass
@@ -50,17 +71,12 @@ class ServeProcess:
         return self.log.read_text(errors="replace")[-3000:]
 
     def wait_healthy(self, seconds: float = 60.0) -> None:
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                pytest.fail(f"markhive serve exited with {self.process.returncode}:\n{self.tail()}")
-            try:
-                if httpx.get(f"{self.url}/health", timeout=1.0).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.05)
-        pytest.fail(f"markhive serve was not healthy within {seconds}s:\n{self.tail()}")
+        def exited() -> str | None:
+            if self.process.poll() is None:
+                return None
+            return f"markhive serve exited with {self.process.returncode}:\n{self.tail()}"
+
+        wait_healthy(self.url, seconds, exited, self.tail)
 
     def stop(self) -> None:
         if self.process.poll() is None:

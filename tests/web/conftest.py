@@ -11,12 +11,10 @@ import os
 import re
 import socket
 import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
 import pytest
 import uvicorn
 from axe_playwright_python.sync_playwright import Axe
@@ -25,7 +23,7 @@ from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
 from markhive.app import create_app
 from markhive.context import Context
 from markhive.settings import Settings
-from tests.serverproc import REPO
+from tests.serverproc import REPO, wait_healthy
 
 REQUIRE_BROWSER = os.environ.get("MARKHIVE_TEST_REQUIRE_BROWSER") == "1"
 
@@ -101,7 +99,7 @@ def live_server(settings: Settings, ctx: Context) -> Iterator[str]:
     )
     thread.start()
     try:
-        _wait_healthy(url, thread)
+        wait_healthy(url, STARTUP_SECONDS, lambda: _stopped(thread))
         yield url
     finally:
         server.should_exit = True
@@ -113,18 +111,10 @@ def live_server(settings: Settings, ctx: Context) -> Iterator[str]:
     assert not thread.is_alive(), "the live server did not stop"
 
 
-def _wait_healthy(url: str, thread: threading.Thread) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if not thread.is_alive():
-            pytest.fail("the live server stopped while starting (see the captured log)")
-        try:
-            if httpx.get(f"{url}/health", timeout=1.0).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.02)
-    pytest.fail(f"the live server was not healthy within {STARTUP_SECONDS}s")
+def _stopped(thread: threading.Thread) -> str | None:
+    if thread.is_alive():
+        return None
+    return "the live server stopped while starting (see the captured log)"
 
 
 # --- the browser ------------------------------------------------------------------------
