@@ -295,9 +295,18 @@ IMPORT_STEPS: list[tuple[str, tuple[str, ...]]] = [
     ("db: their tags", ("repository:tag_ids",)),
     ("batch: write (incl. below)", ("batch:Batch._write", "service:_Batch._write")),
     ("python: search_text, sort_title", ("batch:_derived", "service:_derived")),
-    ("db: insert bookmarks, index their text, read ids", ("repository:insert_bookmarks",)),
+    ("db: new ids", ("repository:new_ids",)),
+    (
+        "db: stage new bookmarks (SQLite; elsewhere: insert them and links)",
+        ("repository:insert_new",),
+    ),
+    (
+        "writer thread: insert, index, link (overlaps the next batch)",
+        ("repository:_insert_staged",),
+    ),
     ("db: update bookmarks", ("repository:update_bookmarks",)),
-    ("db: insert tag links", ("repository:link",)),
+    ("batch: prepare (no database; overlaps the writer)", ("service:check_entries",)),
+    ("wait for the writer thread", ("concurrent.futures:Future.result",)),
     ("db: commit", ("sqlalchemy.orm:Session.commit",)),
 ]
 

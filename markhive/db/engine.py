@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import QueuePool
 
 WRITE_OPTION = "markhive_write"
+# An execution option: SQLite settings ((name, value) pairs) made just before the
+# transaction begins, and kept until the connection is checked in (see Database.unit).
+SETTINGS_OPTION = "markhive_sqlite_settings"
 # In a pooled connection's info: the SQLite settings to put back when it is checked in.
 RESTORE = "markhive_restore"
 
@@ -66,6 +69,8 @@ def _sqlite_engine(database_url: str, pool_size: int) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
+        for name, value in conn.get_execution_options().get(SETTINGS_OPTION, ()):
+            _set_until_checkin(conn, name, value)
         # A transaction that will write takes the write lock up front, so two writers
         # wait for each other (busy_timeout) instead of failing on lock upgrade.
         if conn.get_execution_options().get(WRITE_OPTION):
@@ -76,14 +81,19 @@ def _sqlite_engine(database_url: str, pool_size: int) -> Engine:
     return engine
 
 
-def set_until_checkin(session: Session, name: str, value: int) -> None:
-    """Change a SQLite setting (``PRAGMA name=value``) of the session's connection until
-    the connection goes back to the pool, after the unit of work's commit or rollback; the
-    pool then puts the old value back, so no other unit of work sees the change. Nothing
-    on other databases."""
-    if session.get_bind().dialect.name != "sqlite":
+def set_until_checkin(target: Session | Connection, name: str, value: int) -> None:
+    """Change a SQLite setting (``PRAGMA name=value``) of the session's (or connection's)
+    connection until it goes back to the pool, after the unit of work's commit or
+    rollback; the pool then puts the old value back, so no other unit of work sees the
+    change. Nothing on other databases. (Settings that cannot change inside a
+    transaction, such as ``temp_store``, are given to Database.unit instead.)"""
+    connection = target.connection() if isinstance(target, Session) else target
+    if connection.dialect.name != "sqlite":
         return
-    connection = session.connection()
+    _set_until_checkin(connection, name, value)
+
+
+def _set_until_checkin(connection: Any, name: str, value: int) -> None:
     saved = connection.connection.info.setdefault(RESTORE, {})
     if name not in saved:
         saved[name] = int(connection.exec_driver_sql(f"PRAGMA {name}").scalar() or 0)

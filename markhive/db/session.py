@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import TypeVar
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from markhive.db.engine import WRITE_OPTION
+from markhive.db.engine import SETTINGS_OPTION, WRITE_OPTION
 
 T = TypeVar("T")
 AFTER_COMMIT = "markhive_after_commit"
@@ -51,9 +51,21 @@ class Database:
         return self.engine.dialect.name
 
     @contextmanager
-    def unit(self, *, write: bool = True) -> Iterator[Session]:
-        """A session that commits when the block ends and rolls back on any error."""
-        session = (self._writer if write else self._reader)()
+    def unit(
+        self, *, write: bool = True, sqlite_settings: Mapping[str, int] | None = None
+    ) -> Iterator[Session]:
+        """A session that commits when the block ends and rolls back on any error.
+        ``sqlite_settings`` (SQLite only): PRAGMAs made before the transaction begins and
+        put back when its connection returns to the pool."""
+        if sqlite_settings and self.dialect == "sqlite":
+            options = {WRITE_OPTION: write, SETTINGS_OPTION: tuple(sqlite_settings.items())}
+            session = Session(
+                bind=self.engine.execution_options(**options),
+                expire_on_commit=False,
+                autoflush=False,
+            )
+        else:
+            session = (self._writer if write else self._reader)()
         try:
             yield session
             session.commit()

@@ -51,18 +51,26 @@ class ImportState:
     tag_names: dict[str, tuple[str, str]] = field(default_factory=dict)  # raw -> (name, folded)
     seen: set[int] = field(default_factory=set)  # ids of bookmarks this import has met
     pending: set[int] = field(default_factory=set)  # met in the open transaction
+    made: set[int] = field(default_factory=set)  # ids of bookmarks this import made
+    pending_made: set[int] = field(default_factory=set)  # made in the open transaction
 
     def met(self, bookmark_id: int) -> bool:
         return bookmark_id in self.seen or bookmark_id in self.pending
 
+    def made_here(self, bookmark_id: int) -> bool:
+        return bookmark_id in self.made or bookmark_id in self.pending_made
+
     def committed(self) -> None:
         self.seen |= self.pending
         self.pending.clear()
+        self.made |= self.pending_made
+        self.pending_made.clear()
 
     def forget(self) -> None:
         self.folders = None
         self.tags.clear()
         self.pending.clear()
+        self.pending_made.clear()
 
 
 def clean_folder_name(name: str) -> str:
@@ -91,26 +99,84 @@ def _skip_reason(url: str) -> str | None:
     return None
 
 
-# An event ready for a batch: a bookmark entry comes with its cleaned URL and URL key, or
-# as a Skip when its URL is not imported.
-Checked = FolderStart | FolderEnd | Skip | tuple[Entry, str, str]
+@dataclass(slots=True)
+class Item:
+    """A bookmark entry whose URL is imported, checked and keyed, with what a new bookmark
+    would get from it: ``values`` (the MERGED columns it states; the folder is added when
+    the batch is applied) and ``row`` (repository.PREPARED as stored)."""
+
+    entry: Entry
+    url: str
+    key: str
+    values: dict[str, Any]
+    row: tuple[Any, ...]
+    folder_id: int | None = None
+    tag_ids: set[int] = field(default_factory=set)
 
 
-def check_entries(events: list[Event]) -> list[Checked]:
-    """The events with their URLs checked and keyed: the work of a batch that needs no
-    database, done as the batch is read back from the staging file."""
-    checked: list[Checked] = []
+@dataclass
+class Prepared:
+    """A batch's events with the work that needs no database done (check_entries)."""
+
+    now: datetime
+    events: list[FolderStart | FolderEnd | Skip | Item]
+
+
+def check_entries(
+    events: list[Event], options: ImportOptions, shape: repository.NewBookmarks
+) -> Prepared:
+    """The events with their URLs checked and keyed, and the rows of the bookmarks they
+    would make: the work of a batch that needs no database, done while the bookmarks of
+    the batch before are being written (see repository.insert_new)."""
+    now = utcnow()
+    checked: list[FolderStart | FolderEnd | Skip | Item] = []
     for event in events:
         if isinstance(event, Entry):
             url = _clean(event.url)
             reason = _skip_reason(url)
             if reason is None:
-                checked.append((event, url, url_key(url)))
+                key = url_key(url)
+                values = _new_values(event, options, now)
+                checked.append(Item(event, url, key, values, _row(shape, url, key, values)))
             else:
                 checked.append(Skip(event.index, url, reason))
         else:
             checked.append(event)
-    return checked
+    return Prepared(now, checked)
+
+
+def _new_values(entry: Entry, options: ImportOptions, now: datetime) -> dict[str, Any]:
+    added = entry.added or now
+    return {
+        "title": _clean(entry.title)[:MAX_TITLE],
+        "description": _clean(entry.description),
+        "notes": _clean(entry.notes),
+        "unread": bool(entry.unread),
+        "shared": bool(_shared(entry, options)),
+        "is_archived": entry.archived,
+        "is_favorite": entry.favorite,
+        "rating": entry.rating,
+        "visit_count": entry.visits,
+        "last_visited_at": entry.visited,
+        "reminder_at": entry.reminder,
+        "date_added": added,
+        "date_modified": entry.modified or added,
+    }
+
+
+def _shared(entry: Entry, options: ImportOptions) -> bool | None:
+    if entry.shared is not None:
+        return entry.shared
+    if options.map_private and entry.private is not None:
+        return not entry.private
+    return None
+
+
+def _row(
+    shape: repository.NewBookmarks, url: str, key: str, values: dict[str, Any]
+) -> tuple[Any, ...]:
+    derived = _derived(url, values)
+    return shape.stored([url, key, *(values[name] for name in _STATED), *derived.values()])
 
 
 def _at(stored: Any, given: Any) -> Any:
@@ -130,17 +196,6 @@ def _clean(text: str) -> str:
 
 
 @dataclass
-class _Item:
-    """A bookmark entry of the batch, checked, with the folder it sits in."""
-
-    entry: Entry
-    url: str
-    key: str
-    folder_id: int | None
-    tag_ids: set[int]
-
-
-@dataclass
 class _State:
     """A bookmark as the batch leaves it: ``values`` are the MERGED columns."""
 
@@ -150,6 +205,7 @@ class _State:
     tag_ids: set[int]
     seen: bool  # already met earlier in this import
     new: bool = False  # to be inserted
+    row: tuple[Any, ...] = ()  # a new one's repository.PREPARED, as stored
     changed: set[str] = field(default_factory=set)
     new_tags: set[int] = field(default_factory=set)
 
@@ -158,33 +214,40 @@ class Batch:
     """One batch applied in one session. The importer's caches (folders, tags) are
     updated as it goes and cleared by the importer when the transaction fails."""
 
-    def __init__(self, importer: ImportState, session: Session) -> None:
+    def __init__(
+        self, importer: ImportState, session: Session, shape: repository.NewBookmarks
+    ) -> None:
         self.importer = importer
         self.session = session
+        self.shape = shape
         self.user_id = importer.user_id
         self.report = ImportReport()
         self.seen: set[int] = set()
         self.now = utcnow()
         self.changed = False
+        # What is left of the batch's writes (see repository.insert_new).
+        self.finish: repository.Finish | None = None
 
-    def apply(self, batch: list[Checked]) -> Batch:
-        """Apply a batch of events as :func:`check_entries` returns them."""
-        items = self._walk(batch)
+    def apply(self, batch: Prepared) -> Batch:
+        """Apply a batch of events as :func:`check_entries` returns them; ``finish`` is
+        then what remains to be written."""
+        self.now = batch.now
+        items = self._walk(batch.events)
         self._resolve_tags(items)
         states = self._merge(items)
-        self._write(states)
+        self.finish = self._write(states)
         if self.changed:
             users.bump_data_version(self.session, self.user_id)
         return self
 
     # -- folders and checks, in file order
-    def _walk(self, batch: list[Checked]) -> list[_Item]:
+    def _walk(self, batch: list[FolderStart | FolderEnd | Skip | Item]) -> list[Item]:
         stack = self.importer.stack
-        items: list[_Item] = []
+        items: list[Item] = []
         for event in batch:
-            if isinstance(event, tuple):
-                entry, url, key = event
-                items.append(_Item(entry, url, key, stack[-1], set()))
+            if isinstance(event, Item):
+                event.folder_id = stack[-1]
+                items.append(event)
             elif isinstance(event, FolderStart):
                 stack.append(self._folder(event, stack[-1]))
             elif isinstance(event, FolderEnd):
@@ -234,7 +297,7 @@ class Batch:
             self.changed = True
         return folder_id
 
-    def _resolve_tags(self, items: list[_Item]) -> None:
+    def _resolve_tags(self, items: list[Item]) -> None:
         """Each item's tag ids; the tags are made where missing."""
         importer = self.importer
         names, ids = importer.tag_names, importer.tags
@@ -254,7 +317,7 @@ class Batch:
             item.tag_ids = {ids[names[raw][1]] for raw in item.entry.tags if names[raw][0]}
 
     # -- merging, in file order
-    def _merge(self, items: list[_Item]) -> dict[str, _State]:
+    def _merge(self, items: list[Item]) -> dict[str, _State]:
         existing = repository.by_keys(
             self.session, self.user_id, list({item.key for item in items})
         )
@@ -283,38 +346,16 @@ class Batch:
             state.seen = True
         return states
 
-    def _new(self, item: _Item) -> _State:
-        entry = item.entry
-        added = entry.added or self.now
-        shared = self._shared(entry)
-        values = {
-            "title": _clean(entry.title)[:MAX_TITLE],
-            "description": _clean(entry.description),
-            "notes": _clean(entry.notes),
-            "folder_id": item.folder_id,
-            "unread": bool(entry.unread),
-            "shared": bool(shared),
-            "is_archived": entry.archived,
-            "is_favorite": entry.favorite,
-            "rating": entry.rating,
-            "visit_count": entry.visits,
-            "last_visited_at": entry.visited,
-            "reminder_at": entry.reminder,
-            "date_added": added,
-            "date_modified": entry.modified or added,
-        }
-        return _State(None, item.url, values, set(), seen=True, new=True, new_tags=item.tag_ids)
+    def _new(self, item: Item) -> _State:
+        values = item.values
+        values["folder_id"] = item.folder_id
+        return _State(
+            None, item.url, values, set(), seen=True, new=True, new_tags=item.tag_ids, row=item.row
+        )
 
-    def _shared(self, entry: Entry) -> bool | None:
-        if entry.shared is not None:
-            return entry.shared
-        if self.importer.options.map_private and entry.private is not None:
-            return not entry.private
-        return None
-
-    def _merge_into(self, state: _State, item: _Item) -> bool:
+    def _merge_into(self, state: _State, item: Item) -> bool:
         """Merge an entry into a bookmark already there; True when that changed it."""
-        entry, values = item.entry, state.values
+        entry, given, values = item.entry, item.values, state.values
         first = not state.seen
         changes = 0
 
@@ -335,19 +376,11 @@ class Batch:
             if value is not None and (values[name] is None or value > _at(values[name], value)):
                 change(name, value)
 
-        offer("title", _clean(entry.title)[:MAX_TITLE])
-        offer("description", _clean(entry.description))
-        offer("notes", _clean(entry.notes))
-        offer("rating", entry.rating)
-        offer("reminder_at", entry.reminder)
+        for name in ("title", "description", "notes", "rating", "reminder_at"):
+            offer(name, given[name])
         offer("folder_id", item.folder_id)
-        for name, flag in (
-            ("unread", entry.unread),
-            ("shared", self._shared(entry)),
-            ("is_archived", entry.archived),
-            ("is_favorite", entry.favorite),
-        ):
-            if flag and not values[name]:
+        for name in ("unread", "shared", "is_archived", "is_favorite"):
+            if given[name] and not values[name]:
                 change(name, True)
         raise_to("visit_count", entry.visits or None)
         raise_to("last_visited_at", entry.visited)
@@ -358,16 +391,17 @@ class Batch:
         return bool(changes or added_tags)
 
     # -- writing
-    def _write(self, states: dict[str, _State]) -> None:
+    def _write(self, states: dict[str, _State]) -> repository.Finish:
         new = [(key, state) for key, state in states.items() if state.new]
         rows = []
-        for key, state in new:
-            values = state.values
-            stated = [values[name] for name in _STATED]
-            rows.append((state.url, key, *stated, *_derived(state.url, values).values()))
-        ids = repository.insert_bookmarks(self.session, self.user_id, rows)
-        for key, state in new:
-            state.id = ids[key]
+        for (key, state), bookmark_id in zip(
+            new, repository.new_ids(self.session, len(new)), strict=True
+        ):
+            state.id = bookmark_id
+            self.importer.pending_made.add(bookmark_id)
+            if state.changed:  # filled by the same URL again further on in the file
+                state.row = _row(self.shape, state.url, key, state.values)
+            rows.append((bookmark_id, *state.row, state.values["folder_id"]))
         updates = []
         links: list[tuple[int, int]] = []
         for state in states.values():
@@ -376,19 +410,23 @@ class Batch:
             links.extend((state.id, tag_id) for tag_id in state.new_tags)
             if state.new or not (state.changed or state.new_tags):
                 continue
-            if state.new_tags or state.changed - QUIET:
+            # A bookmark this import made keeps the file's date when a later entry with
+            # its URL fills it, as one made from both entries at once would.
+            made_here = self.importer.made_here(state.id)
+            if (state.new_tags or state.changed - QUIET) and not made_here:
                 state.values["date_modified"] = self.now
             values = state.values
             updates.append({"b_id": state.id, **values, **_derived(state.url, values)})
         repository.update_bookmarks(self.session, updates)
-        repository.link(self.session, links)
         if rows or updates or links:
             self.changed = True
+        return repository.insert_new(self.session, self.user_id, rows, links)
 
 
-# The MERGED columns an entry states (the rest are derived from them), in their order.
-_STATED = repository.MERGED[:-2]
-assert repository.NEW[2:] == (*_STATED, "search_text", "sort_title")
+# The MERGED columns an entry states, but the folder (the rest are derived from them), in
+# repository.PREPARED's order.
+_STATED = repository.PREPARED[2:-2]
+assert repository.PREPARED[-2:] == ("search_text", "sort_title")
 
 
 def _derived(url: str, values: dict[str, Any]) -> dict[str, str]:

@@ -3,8 +3,10 @@ export's streaming read."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections import defaultdict
-from collections.abc import Generator, Sequence
+from collections.abc import Callable, Generator, Sequence
+from contextlib import closing
 from typing import Any, cast
 
 import orjson
@@ -71,38 +73,42 @@ def tag_ids(session: Session, bookmark_ids: Sequence[int]) -> dict[int, set[int]
     return result
 
 
-# The columns of a new bookmark as an import gives them: insert_bookmarks' tuples.
-NEW = ("url", "url_key", *MERGED)
+# What a new bookmark's row holds from the file alone (an import prepares these before it
+# knows whether the bookmark is new), in the order of ``NewBookmarks.stored``.
+PREPARED = (
+    "url",
+    "url_key",
+    *(name for name in MERGED if name != "folder_id"),
+)
+# insert_new()'s rows: the id, the PREPARED columns as stored, the folder.
+NEW = ("id", *PREPARED, "folder_id")
 FTS_INSERT_TRIGGER = "bookmarks_fts_insert"
+# On SQLite, insert_new() puts a batch's new bookmarks here first (see insert_new).
+_STAGED = "import_bookmarks"
 
 
-class _NewBookmarks:
-    """insert_bookmarks' statement for one dialect: every column but the id, filled from
-    the user id, a NEW tuple (through the columns' own bind processing, so values are
-    stored exactly as SQLAlchemy stores them) and the other columns' scalar defaults."""
+class NewBookmarks:
+    """How one dialect stores new bookmarks: every column but those of NEW takes its scalar
+    default, and NEW's values go through the columns' own bind processing (``stored``),
+    so they are stored exactly as SQLAlchemy stores them."""
 
     def __init__(self, dialect: Any) -> None:
         table: Any = Bookmark.__table__
-        rest = [c for c in table.columns if c.name not in ("id", "user_id", *NEW)]
-        names = ["user_id", *NEW, *(c.name for c in rest)]
-        quote = dialect.identifier_preparer.quote
-        mark = "?" if dialect.paramstyle == "qmark" else "%s"
-        self.sql = (
-            f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) "
-            f"VALUES ({', '.join([mark] * len(names))})"
-        )
+        rest = [c for c in table.columns if c.name not in ("user_id", *NEW)]
+        self.dialect = dialect.name
+        self.columns = ["user_id", *NEW, *(c.name for c in rest)]
         self.defaults = tuple(_stored(c, dialect, _default(c)) for c in rest)
         self.processors = [
             (i, process)
-            for i, name in enumerate(NEW)
+            for i, name in enumerate(PREPARED)
             if (process := table.c[name].type._cached_bind_processor(dialect)) is not None
         ]
 
-    def params(self, user_id: int, row: Sequence[Any]) -> tuple[Any, ...]:
-        values = list(row)
+    def stored(self, values: list[Any]) -> tuple[Any, ...]:
+        """PREPARED's values (a list, changed in place) as the database stores them."""
         for i, process in self.processors:
             values[i] = process(values[i])
-        return (user_id, *values, *self.defaults)
+        return tuple(values)
 
 
 def _default(column: Any) -> Any:
@@ -115,56 +121,157 @@ def _stored(column: Any, dialect: Any, value: Any) -> Any:
     return process(value) if process is not None else value
 
 
-_NEW_BOOKMARKS: dict[str, _NewBookmarks] = {}
+_NEW_BOOKMARKS: dict[str, NewBookmarks] = {}
+
+
+def new_bookmarks(dialect: Any) -> NewBookmarks:
+    found = _NEW_BOOKMARKS.get(dialect.name)
+    if found is None:
+        found = _NEW_BOOKMARKS[dialect.name] = NewBookmarks(dialect)
+    return found
 
 
 def _cursor(session: Session) -> Any:
-    return session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    return _dbapi(session).cursor()
 
 
-def insert_bookmarks(
-    session: Session, user_id: int, rows: Sequence[Sequence[Any]]
-) -> dict[str, int]:
-    """Insert new bookmarks (tuples of the NEW columns, URL keys distinct and not yet in
-    the database); their ids by URL key. One prepared statement run for every row."""
-    if not rows:
-        return {}
+def _dbapi(session: Session) -> Any:
+    return session.connection().connection.dbapi_connection
+
+
+def new_ids(session: Session, count: int) -> list[int]:
+    """Ids for ``count`` new bookmarks. On SQLite they follow the largest id there is: call
+    it inside the writing transaction, after the rows of earlier calls are inserted."""
+    if count <= 0:
+        return []
+    connection = session.connection()
+    if session.get_bind().dialect.name == "sqlite":
+        largest = connection.exec_driver_sql("SELECT coalesce(max(id), 0) FROM bookmarks")
+        first = int(largest.scalar_one()) + 1
+        return list(range(first, first + count))
+    taken = connection.exec_driver_sql(
+        "SELECT nextval(pg_get_serial_sequence('bookmarks', 'id')) "
+        "FROM generate_series(1, %(count)s)",
+        {"count": count},
+    )
+    return [int(i) for (i,) in taken]
+
+
+Finish = Callable[[], None]
+
+
+def _nothing() -> None:
+    return None
+
+
+def insert_new(
+    session: Session,
+    user_id: int,
+    rows: Sequence[Sequence[Any]],
+    links: Sequence[tuple[int, int]],
+) -> Finish:
+    """Insert new bookmarks (NEW tuples, PREPARED as ``NewBookmarks.stored`` gives them,
+    ids from new_ids, URL keys not yet in the database) and (bookmark_id, tag_id) links
+    known to be missing. Part of the work is done now; the returned function does the
+    rest, and must be called (on any thread, with nothing else using the session
+    meanwhile) before the session is used again.
+
+    On SQLite the rows are put in a temporary table now, and the function writes them
+    with a few long statements: the driver releases the interpreter's lock for each whole
+    statement, so the caller can prepare its next batch meanwhile on another core.
+    Inserted one by one, every row took the lock back, and the work of the 14 b-trees and
+    the trigram index could not overlap with anything. Elsewhere all is done now."""
+    if not rows and not links:
+        return _nothing
     dialect = session.get_bind().dialect
-    statement = _NEW_BOOKMARKS.get(dialect.name)
-    if statement is None:
-        statement = _NEW_BOOKMARKS[dialect.name] = _NewBookmarks(dialect)
+    shape = new_bookmarks(dialect)
+    if dialect.name != "sqlite":
+        _insert_now(session, shape, user_id, rows, links)
+        return _nothing
+    connection = _dbapi(session)
+    cursor = connection.cursor()
+    try:
+        cursor.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS {_STAGED} "
+            f"(id INTEGER PRIMARY KEY, {', '.join(NEW[1:])})"
+        )
+        cursor.executemany(
+            f"INSERT INTO temp.{_STAGED} ({', '.join(NEW)}) VALUES ({', '.join('?' * len(NEW))})",
+            rows,
+        )
+    finally:
+        cursor.close()
+    encoded = orjson.dumps(links).decode() if links else None
+
+    def finish() -> None:
+        _insert_staged(connection, shape, user_id, bool(rows), encoded)
+
+    return finish
+
+
+def _insert_now(
+    session: Session,
+    shape: NewBookmarks,
+    user_id: int,
+    rows: Sequence[Sequence[Any]],
+    links: Sequence[tuple[int, int]],
+) -> None:
     cursor = _cursor(session)
     try:
-        if dialect.name != "sqlite":
-            cursor.executemany(statement.sql, [statement.params(user_id, row) for row in rows])
-            query = select(Bookmark.url_key, Bookmark.id).where(
-                Bookmark.user_id == user_id, Bookmark.url_key.in_([row[1] for row in rows])
+        if rows:
+            marks = ", ".join(["%s"] * len(shape.columns))
+            cursor.executemany(
+                f"INSERT INTO bookmarks ({', '.join(shape.columns)}) VALUES ({marks})",
+                [(user_id, *row, *shape.defaults) for row in rows],
             )
-            return {key: int(i) for key, i in session.connection().execute(query)}
-        # SQLite's insert trigger would add each row to the full-text index with a
-        # statement of its own (each flushing the index). Instead the trigger is dropped,
-        # the rows inserted, indexed with one statement, and the trigger made again, all
-        # in this transaction: it holds the database's only write lock, so no other
-        # writer ever sees the trigger missing, and a crash rolls all of it back. For the
-        # same reason the rows with ids above the largest before are exactly these.
-        before = cursor.execute("SELECT coalesce(max(id), 0) FROM bookmarks").fetchone()[0]
-        trigger = cursor.execute(
-            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
-            (FTS_INSERT_TRIGGER,),
-        ).fetchone()
-        if trigger is not None:
-            cursor.execute(f"DROP TRIGGER {FTS_INSERT_TRIGGER}")
-        cursor.executemany(statement.sql, (statement.params(user_id, row) for row in rows))
-        if trigger is not None:
-            # the trigger's own INSERT, for all the new rows at once
+        if links:
+            cursor.executemany(
+                "INSERT INTO bookmark_tags (bookmark_id, tag_id) VALUES (%s, %s)", links
+            )
+    finally:
+        cursor.close()
+
+
+def _insert_staged(
+    connection: Any, shape: NewBookmarks, user_id: int, rows: bool, links: str | None
+) -> None:
+    """SQLite: the staged rows into bookmarks and the trigram index, then the links.
+
+    The insert trigger would add each row to the full-text index with a statement of its
+    own (three times slower). Instead it is dropped, the rows inserted and indexed with one
+    statement each, and the trigger made again, all in the open transaction: it holds the
+    database's only write lock, so no other writer ever sees the trigger missing, and a
+    crash rolls all of it back."""
+    cursor = connection.cursor()
+    try:
+        if rows:
+            trigger = cursor.execute(
+                "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+                (FTS_INSERT_TRIGGER,),
+            ).fetchone()
+            if trigger is not None:
+                cursor.execute(f"DROP TRIGGER {FTS_INSERT_TRIGGER}")
+            defaults = ", ".join("?" * len(shape.defaults))
             cursor.execute(
-                "INSERT INTO bookmark_fts(rowid, search_text) "
-                "SELECT id, search_text FROM bookmarks WHERE id > ?",
-                (before,),
+                f"INSERT INTO bookmarks ({', '.join(shape.columns)}) "
+                f"SELECT ?, {', '.join(NEW)}, {defaults} FROM temp.{_STAGED} ORDER BY id",
+                (user_id, *shape.defaults),
             )
-            cursor.execute(trigger[0])
-        cursor.execute("SELECT url_key, id FROM bookmarks WHERE id > ?", (before,))
-        return dict(cursor.fetchall())
+            if trigger is not None:
+                # the trigger's own INSERT, for all the new rows at once
+                cursor.execute(
+                    "INSERT INTO bookmark_fts(rowid, search_text) "
+                    f"SELECT id, search_text FROM temp.{_STAGED}"
+                )
+                cursor.execute(trigger[0])
+            cursor.execute(f"DELETE FROM temp.{_STAGED}")
+        if links is not None:
+            cursor.execute(
+                "INSERT INTO bookmark_tags (bookmark_id, tag_id) "
+                "SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') "
+                "FROM json_each(?)",
+                (links,),
+            )
     finally:
         cursor.close()
 
@@ -181,20 +288,6 @@ def update_bookmarks(session: Session, rows: list[dict[str, Any]]) -> None:
     session.connection().execute(statement, rows)
 
 
-def link(session: Session, pairs: Sequence[tuple[int, int]]) -> None:
-    """Add (bookmark_id, tag_id) links known to be missing."""
-    if not pairs:
-        return
-    mark = "?" if session.get_bind().dialect.paramstyle == "qmark" else "%s"
-    cursor = _cursor(session)
-    try:
-        cursor.executemany(
-            f"INSERT INTO bookmark_tags (bookmark_id, tag_id) VALUES ({mark}, {mark})", pairs
-        )
-    finally:
-        cursor.close()
-
-
 def folders_of(session: Session, user_id: int) -> list[tuple[int, int | None, str, str]]:
     """Every folder of the user: (id, parent id, folded name, description)."""
     query = select(Folder.id, Folder.parent_id, Folder.name_folded, Folder.description).where(
@@ -203,10 +296,14 @@ def folders_of(session: Session, user_id: int) -> list[tuple[int, int | None, st
     return [tuple(row) for row in session.connection().execute(query)]  # type: ignore[misc]
 
 
+# One statement for every folder, its values bound (building a statement around each
+# folder's values cost 0.4 ms a folder, most of an import's time making folders).
+_INSERT_FOLDER = insert(Folder).returning(Folder.id)
+
+
 def insert_folder(session: Session, values: dict[str, Any]) -> int:
     """Insert a folder (every column but the id given); its id."""
-    statement = insert(Folder).values(values).returning(Folder.id)
-    return int(session.connection().execute(statement).scalar_one())
+    return int(session.connection().execute(_INSERT_FOLDER, values).scalar_one())
 
 
 def set_folder_description(session: Session, folder_id: int, description: str) -> None:
@@ -324,24 +421,29 @@ def without_mmap(session: Session) -> None:
     set_until_checkin(session, "mmap_size", 0)
 
 
-def import_writes(session: Session) -> None:
-    """For the rest of an import's transaction, its commit included: no memory map (see
-    without_mmap), and no copying of the write-ahead log into the database at the commit.
-    An import writes the same index pages in every transaction, and each automatic
-    checkpoint wrote them to the database again: at 100,000 bookmarks in 10 transactions,
-    3.3 s of commits against 0.8 s, plus 1.1 s for the one checkpoint the import then
-    runs itself (``checkpoint``)."""
-    without_mmap(session)
-    set_until_checkin(session, "wal_autocheckpoint", 0)
+# The SQLite settings of an import's transactions (Database.unit's sqlite_settings):
+# - no memory map (see without_mmap);
+# - no copying of the write-ahead log into the database at each commit: an import writes
+#   the same index pages in every transaction, and each automatic checkpoint wrote them to
+#   the database again (at 100,000 bookmarks in 10 transactions, 3.3 s of commits against
+#   0.8 s, plus 1.1 s for the one checkpoint the import then runs itself, ``checkpoint``);
+# - temporary storage in files: insert_new's INSERT ... SELECT keeps a statement journal
+#   (to undo that one statement should it fail), which in memory kept 47 MB more resident
+#   at 100,000 bookmarks; a file's pages stay in the operating system's cache instead.
+IMPORT_SETTINGS = {"mmap_size": 0, "wal_autocheckpoint": 0, "temp_store": 1}
 
 
 def checkpoint(db: Database) -> None:
     """Copy what the write-ahead log holds into the database, without waiting for readers
-    or writers (what they still need stays for a later checkpoint)."""
-    if db.dialect != "sqlite":
+    or writers (what they still need stays for a later checkpoint).
+
+    On a connection of its own, outside the pool: a pooled connection handed to the
+    checkpoint could next be handed to the import, which would then fill the page caches
+    of two connections (60 MB more resident at 100,000 bookmarks)."""
+    if db.dialect != "sqlite" or not db.engine.url.database:
         return
-    with db.engine.connect() as connection:
-        connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)").all()
+    with closing(sqlite3.connect(db.engine.url.database)) as connection:
+        connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
 
 
 def tag_names(session: Session, user_id: int) -> dict[int, str]:
