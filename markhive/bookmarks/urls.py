@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import re
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit, urlunsplit
 
 MAX_URL_LENGTH = 2048
 SCHEMES = ("http", "https", "ftp", "ftps")
@@ -18,17 +18,23 @@ def is_valid_url(url: str, any_host: bool = False) -> bool:
     """True for an http(s)/ftp(s) URL whose host is a dotted name with a TLD,
     ``localhost``, or an IP literal (linkding's rule); with ``any_host`` a single-label
     name (``http://nas:8080/``, an intranet host) is fine too (the /api/v1 rule)."""
+    return valid_parts(url, any_host) is not None
+
+
+def valid_parts(url: str, any_host: bool = False) -> SplitResult | None:
+    """The parts of a URL that is_valid_url accepts (for url_key, so that an import
+    splits each URL once), or None."""
     if not url or len(url) > MAX_URL_LENGTH or _SPACE.search(url):
-        return False
+        return None
     try:
         parts = urlsplit(url)
         host = parts.hostname
         _ = parts.port  # raises on a malformed port
     except ValueError:
-        return False
+        return None
     if parts.scheme.lower() not in SCHEMES or not host or not parts.netloc:
-        return False
-    return _valid_host(host, any_host)
+        return None
+    return parts if _valid_host(host, any_host) else None
 
 
 def _valid_host(host: str, any_host: bool) -> bool:
@@ -58,6 +64,10 @@ def normalize_url(url: str) -> str:
         parts = urlsplit(url)
     except ValueError:
         return url
+    return _normalized(parts)
+
+
+def _normalized(parts: SplitResult) -> str:
     netloc = parts.netloc
     if "@" in netloc:
         userinfo, _, hostport = netloc.rpartition("@")
@@ -72,6 +82,9 @@ def normalize_url(url: str) -> str:
     return urlunsplit((parts.scheme.lower(), netloc, path, query, parts.fragment))
 
 
-def url_key(url: str) -> str:
-    """A fixed-size key of the normalised URL, unique per user in the database."""
-    return hashlib.sha256(normalize_url(url).encode("utf-8", "surrogatepass")).hexdigest()
+def url_key(url: str, parts: SplitResult | None = None) -> str:
+    """A fixed-size key of the normalised URL, unique per user in the database.
+    ``parts``: the URL already split (valid_parts), when the URL has no surrounding
+    whitespace."""
+    normal = normalize_url(url) if parts is None else _normalized(parts)
+    return hashlib.sha256(normal.encode("utf-8", "surrogatepass")).hexdigest()

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from markhive.bookmarks import derived
 from markhive.bookmarks.service import MAX_TITLE
-from markhive.bookmarks.urls import MAX_URL_LENGTH, SCHEMES, is_valid_url, url_key
+from markhive.bookmarks.urls import MAX_URL_LENGTH, SCHEMES, url_key, valid_parts
 from markhive.db.base import utcnow
 from markhive.folders.service import MAX_NAME
 from markhive.importexport import repository
@@ -78,8 +78,8 @@ def clean_folder_name(name: str) -> str:
     return name or UNTITLED
 
 
-def _skip_reason(url: str) -> str | None:
-    """Why this URL is not imported, or None when it is fine."""
+def _skip_reason(url: str) -> str:
+    """Why this URL (one that urls.valid_parts refuses) is not imported."""
     if len(url) > MAX_URL_LENGTH:
         return f"the URL is longer than {MAX_URL_LENGTH} characters"
     try:
@@ -94,9 +94,7 @@ def _skip_reason(url: str) -> str | None:
         return "a relative URL, not a web address"
     if scheme not in SCHEMES:
         return f"{scheme}: URLs are not imported (only {', '.join(SCHEMES)})"
-    if not is_valid_url(url, any_host=True):
-        return "not a valid URL"
-    return None
+    return "not a valid URL"
 
 
 @dataclass(slots=True)
@@ -133,13 +131,13 @@ def check_entries(
     for event in events:
         if isinstance(event, Entry):
             url = _clean(event.url)
-            reason = _skip_reason(url)
-            if reason is None:
-                key = url_key(url)
+            parts = valid_parts(url, any_host=True)
+            if parts is None:
+                checked.append(Skip(event.index, url, _skip_reason(url)))
+            else:
+                key = url_key(url, parts)
                 values = _new_values(event, options, now)
                 checked.append(Item(event, url, key, values, _row(shape, url, key, values)))
-            else:
-                checked.append(Skip(event.index, url, reason))
         else:
             checked.append(event)
     return Prepared(now, checked)

@@ -107,7 +107,9 @@ class NewBookmarks:
     def stored(self, values: list[Any]) -> tuple[Any, ...]:
         """PREPARED's values (a list, changed in place) as the database stores them."""
         for i, process in self.processors:
-            values[i] = process(values[i])
+            value = values[i]
+            if value is not None:  # stored as NULL by every processor
+                values[i] = process(value)
         return tuple(values)
 
 
