@@ -13,6 +13,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -81,7 +82,17 @@ Index("ix_bookmarks_user_title", Bookmark.user_id, Bookmark.sort_title, Bookmark
 Index("ix_bookmarks_user_visited", Bookmark.user_id, Bookmark.last_visited_at, Bookmark.id)
 Index("ix_bookmarks_user_visits", Bookmark.user_id, Bookmark.visit_count, Bookmark.id)
 Index("ix_bookmarks_user_rating", Bookmark.user_id, Bookmark.rating, Bookmark.id)
-Index("ix_bookmarks_user_reminder", Bookmark.user_id, Bookmark.reminder_at)
+# Partial indexes of what few bookmarks have (no write for the others, migration 0008). A
+# query uses one only when its own condition implies the index's: the reminder queries
+# compare reminder_at; the favourite and shared ones say ``== true()`` (``IS 1`` would
+# not match ``= 1`` on SQLite). tests/bookmarks/test_indexes.py checks the plans.
+Index(
+    "ix_bookmarks_user_reminder",
+    Bookmark.user_id,
+    Bookmark.reminder_at,
+    sqlite_where=Bookmark.reminder_at.is_not(None),
+    postgresql_where=Bookmark.reminder_at.is_not(None),
+)
 # The favourites' count (stats, `favorite=true`) and their list by date, without a table scan.
 Index(
     "ix_bookmarks_user_favorite",
@@ -89,8 +100,18 @@ Index(
     Bookmark.is_favorite,
     Bookmark.date_added,
     Bookmark.id,
+    sqlite_where=Bookmark.is_favorite == true(),
+    postgresql_where=Bookmark.is_favorite == true(),
 )
-Index("ix_bookmarks_shared", Bookmark.shared, Bookmark.date_added, Bookmark.id)
+# Every sharing user's shared bookmarks by date (linkding's shared list).
+Index(
+    "ix_bookmarks_shared",
+    Bookmark.shared,
+    Bookmark.date_added,
+    Bookmark.id,
+    sqlite_where=Bookmark.shared == true(),
+    postgresql_where=Bookmark.shared == true(),
+)
 # A folder's bookmarks in date order (its page, an export), and the folder foreign key.
 Index("ix_bookmarks_folder_added", Bookmark.folder_id, Bookmark.date_added, Bookmark.id)
 # PostgreSQL serves substring search from a trigram index; SQLite uses the FTS5 table

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, case, delete, func, select, update
+from sqlalchemy import String, case, delete, func, select, true, update
 from sqlalchemy.orm import Session
 
 from markhive.bookmarks.models import Bookmark
@@ -156,7 +156,7 @@ def totals(session: Session, user_id: int) -> tuple[int, int, datetime | None, d
     mine = Bookmark.user_id == user_id
     count = session.scalar(select(func.count()).select_from(Bookmark).where(mine))
     favorites = session.scalar(
-        select(func.count()).select_from(Bookmark).where(mine, Bookmark.is_favorite.is_(True))
+        select(func.count()).select_from(Bookmark).where(mine, Bookmark.is_favorite == true())
     )
     first = session.scalar(select(func.min(Bookmark.date_added)).where(mine))
     last = session.scalar(select(func.max(Bookmark.date_added)).where(mine))
