@@ -176,8 +176,8 @@ def _allow(database: Database) -> None:
 def test_a_failing_write_leaves_whole_transactions(
     database: Database, settings: Settings, small_batches: None
 ) -> None:
-    """On SQLite the failing statement runs on the writer thread (retried, as a constraint
-    failure is); on PostgreSQL in the import's own."""
+    """On SQLite the failing statement runs on the writer thread; on PostgreSQL in the
+    import's own thread."""
     triggers = _trigger_names(database)
     user_id = new_user(database, settings)
     _refuse(database, "https://example.com/150")
