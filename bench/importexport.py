@@ -288,7 +288,7 @@ class Phases:
 IMPORT_STEPS: list[tuple[str, tuple[str, ...]]] = [
     ("stage: read, parse, pickle", ("service:_stage",)),
     ("transactions (all)", ("service:_Importer._transaction", "service:_Importer._commit")),
-    ("batch: folders and URL checks", ("batch:Batch._walk", "service:_Batch._walk")),
+    ("batch: folders (URL checks: in prepare)", ("batch:Batch._walk", "service:_Batch._walk")),
     ("batch: tags", ("batch:Batch._resolve_tags", "service:_Batch._resolve_tags")),
     ("batch: merge (incl. the two lookups)", ("batch:Batch._merge", "service:_Batch._merge")),
     ("db: existing bookmarks by URL key", ("repository:by_keys",)),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import QueuePool
@@ -81,16 +81,15 @@ def _sqlite_engine(database_url: str, pool_size: int) -> Engine:
     return engine
 
 
-def set_until_checkin(target: Session | Connection, name: str, value: int) -> None:
-    """Change a SQLite setting (``PRAGMA name=value``) of the session's (or connection's)
-    connection until it goes back to the pool, after the unit of work's commit or
-    rollback; the pool then puts the old value back, so no other unit of work sees the
-    change. Nothing on other databases. (Settings that cannot change inside a
-    transaction, such as ``temp_store``, are given to Database.unit instead.)"""
-    connection = target.connection() if isinstance(target, Session) else target
-    if connection.dialect.name != "sqlite":
+def set_until_checkin(session: Session, name: str, value: int) -> None:
+    """Change a SQLite setting (``PRAGMA name=value``) of the session's connection until
+    the connection goes back to the pool, after the unit of work's commit or rollback; the
+    pool then puts the old value back, so no other unit of work sees the change. Nothing
+    on other databases. (Settings that cannot change inside a transaction, such as
+    ``temp_store``, are given to Database.unit instead.)"""
+    if session.get_bind().dialect.name != "sqlite":
         return
-    _set_until_checkin(connection, name, value)
+    _set_until_checkin(session.connection(), name, value)
 
 
 def _set_until_checkin(connection: Any, name: str, value: int) -> None:

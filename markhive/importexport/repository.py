@@ -95,7 +95,6 @@ class NewBookmarks:
     def __init__(self, dialect: Any) -> None:
         table: Any = Bookmark.__table__
         rest = [c for c in table.columns if c.name not in ("user_id", *NEW)]
-        self.dialect = dialect.name
         self.columns = ["user_id", *NEW, *(c.name for c in rest)]
         self.defaults = tuple(_stored(c, dialect, _default(c)) for c in rest)
         self.processors = [
