@@ -286,8 +286,12 @@ class Phases:
 # places it may live ("module:Class.attribute"), the first that exists is timed (the import
 # code is being reorganised: a step that is nowhere is left out of the report).
 IMPORT_STEPS: list[tuple[str, tuple[str, ...]]] = [
-    ("stage: read, parse, pickle", ("service:_stage",)),
+    (
+        "reading thread: read, parse, pickle (overlaps the transactions)",
+        ("staging:Staged._read", "service:_stage"),
+    ),
     ("transactions (all)", ("service:_Importer._transaction", "service:_Importer._commit")),
+    ("wait for the file's blocks (or its end, to commit)", ("staging:Staged._block",)),
     ("batch: folders (URL checks: in prepare)", ("batch:Batch._walk", "service:_Batch._walk")),
     ("batch: tags", ("batch:Batch._resolve_tags", "service:_Batch._resolve_tags")),
     ("batch: merge (incl. the two lookups)", ("batch:Batch._merge", "service:_Batch._merge")),

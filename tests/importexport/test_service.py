@@ -6,6 +6,8 @@ transaction whole."""
 from __future__ import annotations
 
 import html
+import io
+import sqlite3
 from typing import Any
 
 import pytest
@@ -14,6 +16,7 @@ from sqlalchemy import select, text
 from markhive.bookmarks.listing import ListQuery, list_ids
 from markhive.bookmarks.models import Bookmark
 from markhive.db.session import Database
+from markhive.errors import Invalid
 from markhive.importexport import service, staging
 from markhive.search.count_cache import CountCache
 from markhive.settings import Settings
@@ -174,10 +177,12 @@ def _allow(database: Database) -> None:
 
 
 def test_a_failing_write_leaves_whole_transactions(
-    database: Database, settings: Settings, small_batches: None
+    database: Database, settings: Settings, small_batches: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """On SQLite the failing statement runs on the writer thread; on PostgreSQL in the
-    import's own thread."""
+    import's own thread. (The file is read whole first, so that every transaction is of
+    the given size: see test_a_file_refused_at_its_end_leaves_nothing.)"""
+    monkeypatch.setattr(service, "OVERLAP_BYTES", 0)
     triggers = _trigger_names(database)
     user_id = new_user(database, settings)
     _refuse(database, "https://example.com/150")
@@ -201,3 +206,66 @@ def test_a_failing_write_leaves_whole_transactions(
     assert len(state(database, user_id)["bookmarks"]) == COUNT
     assert _found(database, user_id, "wordy150x") == 1
     _check_full_text_index(database)
+
+
+def _write_lock_held(database: Database) -> bool:
+    """SQLite: whether a transaction (the import's) holds the write lock right now."""
+    probe = sqlite3.connect(str(database.engine.url.database), timeout=0)
+    try:
+        probe.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        assert "locked" in str(exc)
+        return True
+    finally:
+        probe.close()
+    return False
+
+
+def _import_watching(database: Database, user_id: int, data: bytes) -> list[bool]:
+    """Import ``data``; whether the import held the write lock as each block was read."""
+    held: list[bool] = []
+
+    def progress(phase: str, done: int, total: int) -> None:
+        if phase == "read" and database.dialect == "sqlite":
+            held.append(_write_lock_held(database))
+
+    service.import_file(database, user_id, io.BytesIO(data), "html", None, progress)
+    return held
+
+
+# After the whole file: folders nested deeper than the importer allows.
+TOO_DEEP = b"<DT><H3>deep</H3>\n<DL><p>\n" * 257
+
+
+def test_a_file_refused_at_its_end_leaves_nothing(
+    database: Database, settings: Settings, small_batches: None
+) -> None:
+    """The file is read while the first transaction is applied: a file found unfit for
+    import at its very end leaves nothing behind, on either database."""
+    user_id = new_user(database, settings)
+    with pytest.raises(Invalid) as caught:
+        _import_watching(database, user_id, _file(600) + TOO_DEEP)
+    assert list(caught.value.fields) == ["file"]
+    assert "nested more than 256 levels" in caught.value.fields["file"][0]
+    assert state(database, user_id) == {"folders": {}, "bookmarks": {}}
+    # the file was read to its end while the first transaction was open (SQLite: the
+    # import held the write lock), from its first statement on
+    held = _import_watching(database, user_id, _file(600))
+    if database.dialect == "sqlite":
+        assert held[-1] and held == sorted(held)
+    assert len(state(database, user_id)["bookmarks"]) == 600
+    _check_full_text_index(database)
+
+
+def test_a_large_file_is_read_before_any_transaction(
+    database: Database, settings: Settings, small_batches: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(service, "OVERLAP_BYTES", 1000)
+    user_id = new_user(database, settings)
+    held = _import_watching(database, user_id, _file(600))
+    if database.dialect == "sqlite":
+        assert held and not any(held)
+    assert len(state(database, user_id)["bookmarks"]) == 600
+    with pytest.raises(Invalid):
+        _import_watching(database, user_id, _file(30) + TOO_DEEP)
+    assert len(state(database, user_id)["bookmarks"]) == 600
