@@ -60,6 +60,49 @@ class Staged:
 
     # -- on the reading thread
 
+    def start(self, events: Iterable[Event], on_block: Callable[[], None] | None) -> None:
+        self._thread = threading.Thread(
+            target=self._read, args=(events, on_block), name="markhive-import-read", daemon=True
+        )
+        self._thread.start()
+
+    def _in_turn(self, events: Iterable[Event]) -> Iterator[Event]:
+        """The events, each read only once it is the reading thread's turn."""
+        iterator = iter(events)
+        while True:
+            self._turn.wait()
+            event = next(iterator, None)
+            if event is None:
+                return
+            yield event
+
+    def _read(self, events: Iterable[Event], on_block: Callable[[], None] | None) -> None:
+        block: list[Event] = []
+        error: BaseException | None = None
+        try:
+            for event in self._in_turn(events):
+                block.append(event)
+                if isinstance(event, Entry | Skip):
+                    self.entries += 1
+                if len(block) >= BLOCK:
+                    self.add(block)
+                    block = []
+                    if on_block is not None:
+                        on_block()
+            if block:
+                self.add(block)
+            if on_block is not None:
+                on_block()
+        except _Stopped:
+            pass
+        except BaseException as exc:  # handed to the import's thread
+            error = exc
+        finally:
+            close = getattr(events, "close", None)
+            if close is not None:
+                close()
+            self.finish(error)
+
     def add(self, block: list[Event]) -> None:
         data = pickle.dumps([_pack(event) for event in block], protocol=pickle.HIGHEST_PROTOCOL)
         self._file.write(data)
@@ -140,40 +183,6 @@ class Staged:
             if entries >= size or last:
                 yield (None if last else number + 1), entries, batch
                 batch, entries = [], 0
-
-    def start(self, events: Iterable[Event], on_block: Callable[[], None] | None) -> None:
-        self._thread = threading.Thread(
-            target=self._read, args=(events, on_block), name="markhive-import-read", daemon=True
-        )
-        self._thread.start()
-
-    def _read(self, events: Iterable[Event], on_block: Callable[[], None] | None) -> None:
-        block: list[Event] = []
-        error: BaseException | None = None
-        try:
-            for event in events:
-                self._turn.wait()
-                block.append(event)
-                if isinstance(event, Entry | Skip):
-                    self.entries += 1
-                if len(block) >= BLOCK:
-                    self.add(block)
-                    block = []
-                    if on_block is not None:
-                        on_block()
-            if block:
-                self.add(block)
-            if on_block is not None:
-                on_block()
-        except _Stopped:
-            pass
-        except BaseException as exc:  # handed to the import's thread
-            error = exc
-        finally:
-            close = getattr(events, "close", None)
-            if close is not None:
-                close()
-            self.finish(error)
 
     def close(self) -> None:
         """Stop the reading thread, if it is still at work, and drop the blocks."""
