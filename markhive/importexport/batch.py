@@ -221,7 +221,7 @@ class Batch:
         self.user_id = importer.user_id
         self.report = ImportReport()
         self.seen: set[int] = set()
-        self.now = utcnow()
+        self.now: datetime  # the batch's (check_entries), set by apply
         self.changed = False
         # What is left of the batch's writes (see repository.insert_new).
         self.finish: repository.Finish | None = None

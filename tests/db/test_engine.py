@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 import pytest
@@ -27,22 +27,32 @@ def _setting(session: Session, name: str) -> int:
     return int(session.connection().exec_driver_sql(f"PRAGMA {name}").scalar_one())
 
 
+@contextmanager
+def _unit_that_writes(
+    db: Database, outcome: str, settings: dict[str, int] | None = None
+) -> Iterator[Session]:
+    """A unit of work that writes (a table ``t``) after the block, then commits or, for
+    ``outcome`` "rollback", fails and is rolled back."""
+    failing = pytest.raises(RuntimeError) if outcome == "rollback" else nullcontext()
+    with failing, db.unit(sqlite_settings=settings) as session:
+        yield session
+        session.connection().exec_driver_sql("CREATE TABLE t (x INTEGER)")
+        if outcome == "rollback":
+            raise RuntimeError("undo")
+
+
 @pytest.mark.parametrize("outcome", ["commit", "rollback"])
 def test_a_setting_lasts_until_the_connection_is_checked_in(db: Database, outcome: str) -> None:
     with db.unit() as session:
         assert _setting(session, "wal_autocheckpoint") == 1000
         before = _setting(session, "mmap_size")
     assert before > 0
-    failing = pytest.raises(RuntimeError) if outcome == "rollback" else nullcontext()
-    with failing, db.unit() as session:
+    with _unit_that_writes(db, outcome) as session:
         set_until_checkin(session, "wal_autocheckpoint", 0)
         set_until_checkin(session, "mmap_size", 0)
         set_until_checkin(session, "mmap_size", 4096)  # the first old value is kept
         assert _setting(session, "wal_autocheckpoint") == 0
         assert _setting(session, "mmap_size") == 4096
-        session.connection().exec_driver_sql("CREATE TABLE t (x INTEGER)")
-        if outcome == "rollback":
-            raise RuntimeError("undo")
     with db.unit() as session:
         assert _setting(session, "wal_autocheckpoint") == 1000
         assert _setting(session, "mmap_size") == before
@@ -56,14 +66,10 @@ def test_settings_given_to_a_unit_are_made_before_it_begins(db: Database, outcom
         session.connection().exec_driver_sql("CREATE TEMP TABLE scratch (x INTEGER)")
         with pytest.raises(Exception, match="within a transaction"):
             session.connection().exec_driver_sql("PRAGMA temp_store=1")
-    failing = pytest.raises(RuntimeError) if outcome == "rollback" else nullcontext()
     settings = {"temp_store": 1, "wal_autocheckpoint": 0}
-    with failing, db.unit(sqlite_settings=settings) as session:
+    with _unit_that_writes(db, outcome, settings) as session:
         assert _setting(session, "temp_store") == 1
         assert _setting(session, "wal_autocheckpoint") == 0
-        session.connection().exec_driver_sql("CREATE TABLE t (x INTEGER)")
-        if outcome == "rollback":
-            raise RuntimeError("undo")
     with db.unit() as session:
         assert _setting(session, "temp_store") == 2
         assert _setting(session, "wal_autocheckpoint") == 1000
